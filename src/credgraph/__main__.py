@@ -1,0 +1,3 @@
+from credgraph.cli import main
+
+main()

