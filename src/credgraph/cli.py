@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 import click
 
 from credgraph.config import Settings
-from credgraph.errors import CredgraphError
+from credgraph.errors import CredgraphError, InputError, QueryError
 from credgraph.ingest.report import IngestReport
 from credgraph.models import NodeKind
 
@@ -81,13 +81,15 @@ def ingest(obj: Context, paths: tuple[Path, ...], fmt: str | None, as_json: bool
         if obj.quiet:
             return
         click.echo(
-            f"loaded {report.source}: read {report.rows_read}, "
-            f"stored {report.rows_stored}, skipped {report.rows_skipped}, "
-            f"failed {report.rows_failed}",
+            _printable(
+                f"loaded {report.source}: read {report.rows_read}, "
+                f"stored {report.rows_stored}, skipped {report.rows_skipped}, "
+                f"failed {report.rows_failed}"
+            ),
             err=True,
         )
         for problem in report.failed[:5]:
-            click.echo(f"  failed {problem.location}: {problem.reason}", err=True)
+            click.echo(_printable(f"  failed {problem.location}: {problem.reason}"), err=True)
 
     if not as_json and not obj.quiet:
         click.echo(f"ingesting into {obj.settings.data_dir} ...", err=True)
@@ -206,11 +208,28 @@ def serve(obj: Context, host: str, port: int) -> None:
     run_server(obj.settings, host, port)
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped: messages quote file names and contents,
+    which must not move the cursor or colour the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _fail(message: str, hint: str | None, code: int = EXIT_ERROR) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {_printable(message)}", err=True)
     if hint:
-        click.echo(f"hint: {hint}", err=True)
+        click.echo(f"hint: {_printable(hint)}", err=True)
     sys.exit(code)
+
+
+def _hint(exc: CredgraphError) -> str:
+    """The error's own hint, else a general one: the contract promises a hint line."""
+    if exc.hint:
+        return exc.hint.splitlines()[0]
+    if isinstance(exc, InputError):
+        return "fix the input named above and run again"
+    if isinstance(exc, QueryError):
+        return "see `credgraph search --help`"
+    return "run again with --debug for details"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -225,7 +244,7 @@ def main(argv: list[str] | None = None) -> None:
     except CredgraphError as exc:
         if debug:
             traceback.print_exc()
-        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, exc.hint)
+        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, _hint(exc))
     except KeyboardInterrupt:
         _fail("interrupted", None, 130)
     except Exception as exc:

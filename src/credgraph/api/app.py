@@ -13,13 +13,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from credgraph import __version__
-from credgraph.api.deps import ApiContext
+from credgraph.api.deps import ApiContext, single_valued_parameters
 from credgraph.api.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
-from credgraph.api.middleware import BodySizeLimitMiddleware
+from credgraph.api.middleware import BodySizeLimitMiddleware, HeadAsGetMiddleware
 from credgraph.api.routes_docs import install_docs
 from credgraph.api.routes_meta import meta_router
 from credgraph.api.routes_nodes import nodes_router
@@ -54,9 +54,11 @@ def create_app(
         app.state.credgraph = ApiContext(settings, store, search)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.api_max_body_bytes)
-    app.include_router(search_router(settings), prefix=API_PREFIX)
-    app.include_router(nodes_router(), prefix=API_PREFIX)
-    app.include_router(meta_router(), prefix=API_PREFIX)
+    app.add_middleware(HeadAsGetMiddleware)
+    single = [Depends(single_valued_parameters)]
+    app.include_router(search_router(settings), prefix=API_PREFIX, dependencies=single)
+    app.include_router(nodes_router(), prefix=API_PREFIX, dependencies=single)
+    app.include_router(meta_router(), prefix=API_PREFIX, dependencies=single)
     install_docs(app)
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]
     return app

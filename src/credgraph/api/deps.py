@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import APIKeyHeader
 
+from credgraph.api.errors import ParameterError
 from credgraph.config import Settings
 from credgraph.errors import NotFoundError, StoreUnavailableError
 from credgraph.graph.base import GraphStore
@@ -18,6 +19,9 @@ from credgraph.models import Node, expand_id
 from credgraph.search.service import SearchService
 
 API_KEY_HEADER = "X-API-Key"
+
+# Query parameters that may be repeated (each value may also be a comma-separated list).
+LIST_PARAMETERS = frozenset({"kind", "edge_kind"})
 
 
 @dataclass(slots=True)
@@ -41,6 +45,21 @@ def get_context(request: Request) -> ApiContext:
 
 
 Context = Annotated[ApiContext, Depends(get_context)]
+
+
+def single_valued_parameters(request: Request) -> None:
+    """Refuse a repeated query parameter (``limit=5&limit=7``) other than the list ones:
+    taking the first or the last would be a silent guess."""
+    seen: set[str] = set()
+    for name, _ in request.query_params.multi_items():
+        if name in seen and name not in LIST_PARAMETERS:
+            raise ParameterError(
+                name,
+                f"parameter {name} is given more than once",
+                hint=f"give it once; only {' and '.join(sorted(LIST_PARAMETERS))} may repeat",
+            )
+        seen.add(name)
+
 
 _api_key_header = APIKeyHeader(
     name=API_KEY_HEADER, auto_error=False, description="Needed by endpoints that change data."

@@ -1,4 +1,4 @@
-"""Request body size limit as a plain ASGI middleware.
+"""Plain ASGI middlewares: the request body size limit, and HEAD answered as GET.
 
 A request whose ``Content-Length`` is over the limit is answered 413 before the app runs.
 A body without a length (chunked) is counted while the app reads it; the chunk that crosses
@@ -62,3 +62,23 @@ def _content_length(scope: Scope) -> int | None:
                 # h11/httptools reject a malformed length before we see it; be safe anyway
                 return None
     return None
+
+
+class HeadAsGetMiddleware:
+    """HEAD is answered like GET without the body (RFC 9110 9.3.2; FastAPI routes only
+    declare GET). The headers, Content-Length included, are those of the GET response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)

@@ -16,9 +16,12 @@ from credgraph.models import Edge, EdgeKind, Node, NodeKind, display_label
 
 MAX_NEIGHBOURS = 1000
 
+MAX_ID_CHARS = 1000  # stored ids are URIs or short prefixed keys (< 100 characters)
+
 NodeId = Annotated[
     str,
     Path(
+        max_length=MAX_ID_CHARS,
         description="Full URI (`http://data.europa.eu/esco/skill/<uuid>`), `esco:` prefixed id "
         "(`esco:skill/<uuid>`) or stored id (`nsk:nsk-6`). Percent-encode `#` as `%23`.",
         examples=["esco:occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34"],
@@ -113,7 +116,7 @@ def nodes_router() -> APIRouter:
         skill = load_node(context.store, id)
         if skill.kind is not NodeKind.SKILL:
             raise ParameterError(
-                "id", f"{skill.id} is not a skill but a {skill.kind.value}", location="path"
+                "id", f"{skill.id} is not a skill (its kind is {skill.kind.value})", location="path"
             )
         results = aligned_credentials(context.store, skill.id, lang)
         return {

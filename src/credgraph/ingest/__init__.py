@@ -19,6 +19,7 @@ from credgraph.errors import InputError, UnsupportedFormatError
 from credgraph.graph.base import GraphStore
 from credgraph.ingest.esco import ORDER as ESCO_ORDER
 from credgraph.ingest.esco import detect_esco_file, ingest_esco_file, ingest_esco_zip
+from credgraph.ingest.readers import csv_header
 from credgraph.ingest.report import IngestReport
 
 FORMATS = ("esco", "esco-zip", "nsk", "offers")
@@ -40,16 +41,10 @@ class IngestRun:
         return {"files": [r.to_dict() for r in self.reports]}
 
 
-def _nsk_detect(path: Path) -> str | None:
-    from credgraph.ingest.nsk import detect_nsk_file
-
-    return detect_nsk_file(path)
-
-
-def _offers_detect(path: Path) -> bool:
-    from credgraph.ingest.offers import detect_offers_file
-
-    return detect_offers_file(path)
+def _columns(header: list[str]) -> str:
+    shown = [h[:40] for h in header[:6] if h]
+    more = ", …" if len(header) > len(shown) else ""
+    return ", ".join(shown) + more if shown else "none"
 
 
 def _plan_file(path: Path, forced: str | None) -> PlannedFile:
@@ -61,33 +56,17 @@ def _plan_file(path: Path, forced: str | None) -> PlannedFile:
     if forced == "esco-zip" or (forced in (None, "esco") and name.endswith(".zip")):
         return PlannedFile(path, "esco-zip", None, (0, 0, name))
     if name.endswith((".csv", ".csv.gz")) and forced in (None, "esco"):
-        sub = detect_esco_file(path)
+        sub = detect_esco_file(path)  # an unreadable start of file raises its own error
         if sub is None:
             raise UnsupportedFormatError(
-                "CSV file not recognised (not an ESCO CSV)",
+                f"CSV header not recognised as ESCO (columns: {_columns(csv_header(path))})",
                 source=str(path),
                 position="1",
-                hint="credgraph reads ESCO CSV bundles",
+                hint="credgraph reads the CSV files of the ESCO download",
             )
         return PlannedFile(path, "esco", sub, (1, ESCO_ORDER.index(sub), name))
     if name.endswith((".jsonl", ".jsonl.gz")) and forced in (None, "nsk", "offers"):
-        if forced in (None, "nsk"):
-            from credgraph.ingest.nsk import NSK_ORDER
-
-            sub = _nsk_detect(path)
-            if sub is not None:
-                return PlannedFile(path, "nsk", sub, (2, NSK_ORDER.index(sub), name))
-        if forced in (None, "offers") and _offers_detect(path):
-            return PlannedFile(path, "offers", None, (3, 0, name))
-        from credgraph.ingest.readers import iter_jsonl
-
-        next(iter_jsonl(path), None)  # a file broken from its first line raises its own error
-        raise UnsupportedFormatError(
-            "JSONL file not recognised (neither NSK nor offers)",
-            source=str(path),
-            position="1",
-            hint="see docs/data-formats.md for the expected fields",
-        )
+        return _plan_jsonl(path, forced)
     raise UnsupportedFormatError(
         "file format not supported",
         source=str(path),
@@ -96,22 +75,81 @@ def _plan_file(path: Path, forced: str | None) -> PlannedFile:
     )
 
 
-def plan(paths: Sequence[Path], forced: str | None = None) -> list[PlannedFile]:
-    """Every file to load, in load order. Folders are walked; hidden and *.md files ignored."""
-    files: list[Path] = []
-    for path in paths:
+def _plan_jsonl(path: Path, forced: str | None) -> PlannedFile:
+    """NSK or offers, from the keys of the first record (``forced`` narrows the choice)."""
+    from credgraph.ingest.nsk import NSK_ORDER, nsk_file_type
+    from credgraph.ingest.offers import is_offer_record
+    from credgraph.ingest.readers import iter_jsonl
+
+    name = path.name.lower()
+    first = next(iter_jsonl(path), None)  # a file broken from its first line raises here
+    if first is None:
+        raise InputError(
+            "no records (the file is empty or has only blank lines)",
+            source=str(path),
+            hint="remove the file or put one JSON object per line in it",
+        )
+    line, record = first
+    if forced in (None, "nsk"):
+        sub = nsk_file_type(record)
+        if sub is not None:
+            return PlannedFile(path, "nsk", sub, (2, NSK_ORDER.index(sub), name))
+    # forced "offers": ingest_offers_file refuses a file with nothing of an offer itself
+    if forced == "offers" or (forced is None and is_offer_record(record)):
+        return PlannedFile(path, "offers", None, (3, 0, name))
+    expected = {None: "neither NSK nor offers", "nsk": "not an NSK file"}[forced]
+    raise UnsupportedFormatError(
+        f"JSONL file not recognised ({expected}; first record has keys: "
+        f"{_columns(sorted(record))})",
+        source=str(path),
+        position=str(line),
+        hint="see docs/data-formats.md for the expected fields",
+    )
+
+
+def _files_of(path: Path) -> list[Path]:
+    """``path`` itself, or the files under a folder (hidden, *.md and *.txt left out)."""
+    try:
+        if path.is_symlink() and not path.exists():
+            raise InputError(
+                "broken or looping symbolic link",
+                source=str(path),
+                hint="point the link at an existing file",
+            )
         if not path.exists():
-            raise InputError("no such file or folder", source=str(path))
+            raise InputError("no such file or folder", source=str(path), hint="check the path")
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and not child.name.startswith(".")
-                    and child.suffix.lower() not in (".md", ".txt")
-                ):
-                    files.append(child)
-        else:
-            files.append(path)
+            found = [
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file()
+                and not child.name.startswith(".")
+                and child.suffix.lower() not in (".md", ".txt")
+            ]
+            if not found:
+                raise InputError(
+                    "no files to load in this folder",
+                    source=str(path),
+                    hint="credgraph reads .csv, .csv.gz, .zip and .jsonl files",
+                )
+            return found
+        if not path.is_file():
+            raise InputError(
+                "not a regular file (a pipe, socket or device)",
+                source=str(path),
+                hint="copy the data into a file first",
+            )
+    except OSError as exc:
+        raise InputError(
+            f"cannot access: {exc.strerror or exc}", source=str(path), hint="check permissions"
+        ) from exc
+    return [path]
+
+
+def plan(paths: Sequence[Path], forced: str | None = None) -> list[PlannedFile]:
+    """Every file to load, in load order. Folders are walked; hidden and *.md files ignored.
+    Nothing is written here: a path or first line that cannot be read fails the run first."""
+    files = [f for path in paths for f in _files_of(path)]
     planned = [_plan_file(f, forced) for f in dict.fromkeys(files)]
     planned.sort(key=lambda p: p.rank)
     return planned

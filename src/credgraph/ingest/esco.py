@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +36,7 @@ from credgraph.ingest.common import (
     split_pipes,
     write_batches,
 )
-from credgraph.ingest.readers import csv_header, iter_csv
+from credgraph.ingest.readers import MAX_FILE_BYTES, MIB, csv_header, iter_csv
 from credgraph.ingest.report import IngestReport
 from credgraph.models import Edge, EdgeKind, Node, NodeKind
 
@@ -58,16 +59,16 @@ ORDER = [
     "skill_skill",
 ]
 
+MAX_ZIP_BYTES = 2048 * MIB  # all CSV members of a zip together, decompressed
+
 _LANG_SUFFIX = re.compile(r"_([a-z]{2}(?:-[a-z]{2})?)\.csv(?:\.gz)?$", re.IGNORECASE)
 _COLLECTION = re.compile(r"^([A-Za-z]+?)(?:Skills|Occupations)?Collection", re.IGNORECASE)
 
 
 def detect_esco_file(path: Path) -> str | None:
-    """The ESCO file type of a CSV, or None when it is not an ESCO file."""
-    try:
-        header = set(csv_header(path))
-    except InputError:
-        return None
+    """The ESCO file type of a CSV from its header, or None when it is not an ESCO file.
+    A file whose start cannot be read (not UTF-8, damaged gzip) raises ``InputError``."""
+    header = set(csv_header(path))
     if "occupationUri" in header and "skillUri" in header:
         return "occupation_skill"
     if "originalSkillUri" in header:
@@ -82,8 +83,8 @@ def detect_esco_file(path: Path) -> str | None:
         return "cs_skill_labels"
     if "broaderConceptPT" in header and "conceptUri" in header:
         return "collection"
-    if {"conceptType", "conceptUri", "preferredLabel"} <= header:
-        return "concepts"
+    if {"conceptType", "conceptUri"} <= header:
+        return "concepts"  # the loader names any other missing column
     return None
 
 
@@ -112,38 +113,93 @@ def ingest_esco_file(
 
 
 def ingest_esco_zip(store: GraphStore, path: Path, settings: Settings) -> list[IngestReport]:
-    """The official ESCO download zip: extracted to a temporary folder, then loaded."""
+    """The official ESCO download zip: its CSV files extracted to a temporary folder (sizes
+    checked on the archive's directory first), then loaded like a folder. Reports and errors
+    name ``archive.zip!member.csv``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        files = _extract_csv_members(path, Path(tmp))
+        reports = ingest_esco_files(store, files, settings, display_root=path)
+    if not reports:
+        raise InputError(
+            "no ESCO CSV file in the zip archive",
+            source=str(path),
+            hint="use the CSV download of ESCO (classification, any language)",
+        )
+    return reports
+
+
+def _extract_csv_members(path: Path, folder: Path) -> list[Path]:
     try:
-        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(path) as archive:
             members = [
                 m
                 for m in archive.infolist()
                 if m.filename.lower().endswith(".csv") and ".." not in m.filename
             ]
-            total = sum(m.file_size for m in members)
-            if total > 2 * 1024**3:
-                raise InputError("zip expands to more than 2 GiB", source=str(path))
             for member in members:
-                archive.extract(member, tmp)
-            files = sorted(Path(tmp).rglob("*.csv"))
-            return ingest_esco_files(store, files, settings, display_root=path)
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"not a valid zip archive: {exc}", source=str(path)) from exc
+                if member.file_size > MAX_FILE_BYTES:
+                    raise InputError(
+                        f"{member.filename} expands to {member.file_size // MIB} MiB, more "
+                        f"than {MAX_FILE_BYTES // MIB} MiB",
+                        source=str(path),
+                        hint="is this the ESCO download?",
+                    )
+            if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+                raise InputError(
+                    f"zip expands to more than {MAX_ZIP_BYTES // MIB} MiB",
+                    source=str(path),
+                    hint="is this the ESCO download?",
+                )
+            for member in members:
+                archive.extract(member, folder)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise InputError(
+            f"not a valid zip archive: {exc}",
+            source=str(path),
+            hint="download the zip again",
+        ) from exc
+    except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
+        raise InputError(
+            f"cannot extract from the zip archive: {exc}",
+            source=str(path),
+            hint="use an unencrypted zip (stored or deflate)",
+        ) from exc
+    return sorted(folder.rglob("*.csv"))
 
 
 def ingest_esco_files(
     store: GraphStore, files: list[Path], settings: Settings, display_root: Path | None = None
 ) -> list[IngestReport]:
-    typed = [(f, detect_esco_file(f)) for f in files]
-    known = [(f, t) for f, t in typed if t is not None]
-    known.sort(key=lambda ft: (ORDER.index(ft[1] or ""), ft[0].name))
+    """ESCO CSV files in load order (files of no ESCO type are left out). With
+    ``display_root`` (a zip), reports and errors name ``display_root!file``."""
+
+    def shown(path: Path) -> str:
+        return f"{display_root}!{path.name}" if display_root is not None else str(path)
+
     reports = []
-    for f, t in known:
-        report = ingest_esco_file(store, f, settings, t)
-        if display_root is not None:
-            report.source = f"{display_root}!{f.name}"
-        reports.append(report)
+    try:
+        typed = [(f, detect_esco_file(f)) for f in files]
+        known = [(f, t) for f, t in typed if t is not None]
+        known.sort(key=lambda ft: (ORDER.index(ft[1] or ""), ft[0].name))
+        for f, t in known:
+            report = ingest_esco_file(store, f, settings, t)
+            if display_root is not None:
+                _rename_source(report, str(f), shown(f))
+            reports.append(report)
+    except InputError as exc:
+        if display_root is None or exc.source is None:
+            raise
+        raise type(exc)(
+            exc.reason, source=shown(Path(exc.source)), position=exc.position, hint=exc.hint
+        ) from exc
     return reports
+
+
+def _rename_source(report: IngestReport, old: str, new: str) -> None:
+    report.source = new
+    for problem in (*report.skipped, *report.failed):
+        if problem.location.startswith(old):
+            problem.location = new + problem.location[len(old) :]
 
 
 # -- concept files ------------------------------------------------------------------------

@@ -107,9 +107,11 @@ def outcome_id(credential: str, text: str) -> str:
 
 
 def is_offer_record(record: Record) -> bool:
-    """Has the keys of an offer (for detecting the file type among JSONL files)."""
+    """Has the keys of an offer (for detecting the file type among JSONL files). ``id`` is
+    not needed: a first record without one is counted as failed, not a reason to refuse
+    the whole file."""
     keys = set(record)
-    return keys >= _OFFER_KEYS and bool(_OFFER_MARKERS & keys)
+    return keys >= _OFFER_KEYS - {"id"} and bool(_OFFER_MARKERS & keys)
 
 
 def detect_offers_file(path: Path) -> bool:

@@ -92,6 +92,11 @@ def id_problem(record: Mapping[str, Any]) -> str | None:
         return "missing required field id"
     if not isinstance(value, str) or not value.strip():
         return f"field id must be a non-empty string, got {json_type_name(value)}"
+    if "#" in value:
+        # "#" separates a parent id from its derived nodes (competences, outcomes)
+        return f"field id must not contain '#', got {value[:80]!r}"
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
+        return f"field id must not contain control characters, got {value[:80]!r}"
     return None
 
 

@@ -120,22 +120,43 @@ class LexicalIndex:
         scale = self.ngram_weight / math.sqrt(max(len(set(grams)), 1))
         return (word_scores + scale * gram_scores) * self.doc_weight
 
+    def _segments(self) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+        """(entities, first doc of each) when documents are grouped by entity, else None."""
+        if not hasattr(self, "_segments_cache"):
+            de = self.doc_entity
+            grouped = de.size == 0 or bool(np.all(de[1:] >= de[:-1]))
+            if grouped and de.size:
+                ents = np.unique(de)
+                self._segments_cache: tuple[NDArray[np.int64], NDArray[np.int64]] | None = (
+                    ents,
+                    np.searchsorted(de, ents).astype(np.int64),
+                )
+            else:
+                self._segments_cache = None
+        return self._segments_cache
+
     def entity_scores(
         self, query: str, n_entities: int
     ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
         """Best document score per entity, and the index of that best document (-1: none)."""
         scores = self.doc_scores(query)
         best = np.zeros(n_entities, dtype=np.float32)
-        np.maximum.at(best, self.doc_entity, scores)
+        segments = self._segments()
+        if segments is not None:
+            # documents are stored entity by entity: a segmented max, no sort
+            ents, starts = segments
+            best[ents] = np.maximum.reduceat(scores, starts)
+        else:
+            np.maximum.at(best, self.doc_entity, scores)
         best_doc = np.full(n_entities, -1, dtype=np.int64)
-        hit = scores > 0
-        if hit.any():
-            docs = np.nonzero(hit)[0]
-            # the best doc per entity: sort hits by score and keep the first per entity
-            order = docs[np.argsort(-scores[docs], kind="stable")]
-            ents = self.doc_entity[order]
-            _, first = np.unique(ents, return_index=True)
-            best_doc[ents[first]] = order[first]
+        winners = np.nonzero((scores > 0) & (scores >= best[self.doc_entity]))[0]
+        if winners.size:
+            ents_of = self.doc_entity[winners]
+            order = np.argsort(ents_of, kind="stable")  # a no-op when grouped
+            winners, ents_of = winners[order], ents_of[order]
+            first = np.ones(winners.size, dtype=bool)
+            first[1:] = ents_of[1:] != ents_of[:-1]
+            best_doc[ents_of[first]] = winners[first]
         return best, best_doc
 
     # -- persistence ------------------------------------------------------------------------

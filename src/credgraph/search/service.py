@@ -16,6 +16,7 @@ import math
 import os
 import shutil
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from credgraph.search.documents import SearchDoc, dense_docs, lexical_docs
 from credgraph.search.embedder import Embedder
 from credgraph.search.fusion import reciprocal_rank_fusion
 from credgraph.search.lexical import LexicalIndex
+from credgraph.search.text import tokens
 from credgraph.search.vector import FaissVectorIndex
 
 Mode = Literal["hybrid", "lexical", "dense"]
@@ -309,6 +311,9 @@ class SearchService:
         return ranking, {e: best[e] for e in ranking}, {e: best_doc[e] for e in ranking}
 
     def validate_query(self, query: str) -> str:
+        """The query, trimmed; refused when empty, too long, with control characters or
+        U+FFFD (what a server makes of bytes that are not UTF-8), or without any letter or
+        digit (nothing to match: dense search would return arbitrary neighbours)."""
         text = query.strip()
         if not text:
             raise QueryError("empty query", hint="give a word or phrase to search for")
@@ -316,6 +321,23 @@ class SearchService:
             raise QueryError(
                 f"query longer than {self.settings.search_max_query_chars} characters",
                 hint="shorten the query",
+            )
+        control = next(
+            (c for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None
+        )
+        if control is not None:
+            raise QueryError(
+                f"query contains the control character U+{ord(control):04X}",
+                hint="send plain text",
+            )
+        if "\ufffd" in text:
+            raise QueryError(
+                "query contains U+FFFD, the mark of bytes that were not valid UTF-8",
+                hint="send the query encoded as UTF-8",
+            )
+        if not tokens(text):
+            raise QueryError(
+                "query has no letters or digits", hint="give a word or phrase to search for"
             )
         return text
 

@@ -17,6 +17,10 @@ from numpy.typing import NDArray
 
 from credgraph.errors import IndexMismatchError
 
+# One query at a time: FAISS's OpenMP threads cost far more than they give for a single
+# query on 2 cores (measured: 27 ms with 2 threads vs 3.7 ms with 1 on the bundled index).
+faiss.omp_set_num_threads(1)
+
 Scores = NDArray[np.float32]
 Ids = NDArray[np.int64]
 
