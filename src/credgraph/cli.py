@@ -8,6 +8,7 @@ nothing else; progress and messages go to stderr; tracebacks only with ``--debug
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -134,6 +135,14 @@ def stats(obj: Context, as_json: bool) -> None:
         _print_counts(counts)
 
 
+def _check_lang(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not re.fullmatch(r"[A-Za-z]{2,3}", value):
+        raise click.BadParameter(f"{value!r} is not a language code (use e.g. cs or en)")
+    return value.lower()
+
+
 def _kinds(values: tuple[str, ...]) -> list[NodeKind] | None:
     kinds = [NodeKind.parse(part) for value in values for part in value.split(",") if part]
     return kinds or None
@@ -148,7 +157,12 @@ def _kinds(values: tuple[str, ...]) -> list[NodeKind] | None:
     help="Node kind(s) to keep (skill, occupation, qualification, competence, "
     "credential, ...); repeat or comma-separate.",
 )
-@click.option("--lang", default=None, help="Display language (cs, en, ...); search uses all.")
+@click.option(
+    "--lang",
+    default=None,
+    callback=lambda _ctx, _param, value: _check_lang(value),
+    help="Display language (ISO 639 code: cs, en, ...); search uses all.",
+)
 @click.option("--limit", default=10, show_default=True, type=int)
 @click.option("--eqf-min", type=click.IntRange(1, 8), default=None)
 @click.option("--eqf-max", type=click.IntRange(1, 8), default=None)

@@ -70,6 +70,20 @@ class Settings(BaseSettings):
         le=1.0,
         description="Lexical hits below this fraction of the best lexical score are dropped.",
     )
+    lexical_min_ngram_coverage: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="A text sharing no word form with the query counts only if it has at "
+        "least this fraction of the query's character n-grams.",
+    )
+    dense_min_score: float = Field(
+        default=0.85,
+        ge=-1.0,
+        le=1.0,
+        description="Dense hits with a cosine similarity below this are dropped (they are "
+        "vague neighbours, not matches).",
+    )
     api_max_body_bytes: int = Field(
         default=1_000_000, ge=1024, description="Largest accepted HTTP request body."
     )

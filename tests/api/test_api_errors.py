@@ -35,7 +35,7 @@ ERROR_ROUTES = [
     ("GET", "/v1/search", 422),
     ("GET", "/v1/nodes/nsk:test-1?limit=5000", 422),
     ("GET", "/v2/search?q=x", 404),
-    ("GET", "/", 404),
+    ("GET", "/nothing-here", 404),
     ("POST", "/v1/search?q=x", 405),
     ("DELETE", "/v1/nodes/nsk:test-1", 405),
     ("GET", "/docs/assets/no-such-file.js", 404),
@@ -48,6 +48,18 @@ def test_every_error_is_a_problem(
 ) -> None:
     body = problem(tiny_client.request(method, url), status)
     assert body["instance"] == url.split("?")[0]
+
+
+def test_root_leads_to_the_docs(tiny_client: TestClient) -> None:
+    response = tiny_client.get("/", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/docs"
+
+
+def test_validation_detail_says_why(tiny_client: TestClient, problem: Problem) -> None:
+    body = problem(tiny_client.get("/v1/search?q=x&limit=0"), 422)
+    assert body["detail"].startswith("invalid request: query.limit: ")
+    assert "greater than or equal to 1" in body["detail"]
 
 
 def test_method_not_allowed_keeps_the_allow_header(tiny_client: TestClient) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import RedirectResponse
 
 from credgraph import __version__
 from credgraph.api.deps import ApiContext, single_valued_parameters
@@ -60,6 +61,12 @@ def create_app(
     app.include_router(nodes_router(), prefix=API_PREFIX, dependencies=single)
     app.include_router(meta_router(), prefix=API_PREFIX, dependencies=single)
     install_docs(app)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        """The bare host name leads a person to the API docs."""
+        return RedirectResponse("/docs")
+
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]
     return app
 

@@ -149,8 +149,11 @@ async def _validation_error(request: Request, exc: Exception) -> ProblemResponse
         }
         for e in exc.errors()
     ]
-    fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors)
-    detail = f"invalid request: {fields}" if fields else "invalid request"
+    parts = [
+        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" if e["loc"] else str(e["msg"])
+        for e in errors[:5]
+    ]
+    detail = "invalid request: " + "; ".join(parts) if parts else "invalid request"
     return problem_response(request, 422, "validation-error", detail, errors)
 
 

@@ -23,6 +23,7 @@ W_CODE = 1.0
 W_RELATED = 0.6
 W_DESCRIPTION = 0.45
 W_DENSE_DESCRIPTION = 0.9
+W_PART = 0.8  # an outcome of a credential, a competence of a qualification
 
 # node kinds whose descriptions are embedded (few, long, and not labelled elsewhere)
 _DENSE_DESCRIPTION_KINDS = {NodeKind.CREDENTIAL, NodeKind.QUALIFICATION}

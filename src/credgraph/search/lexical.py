@@ -66,11 +66,21 @@ class BM25Matrix:
 
     def score(self, terms: Sequence[str]) -> tuple[NDArray[np.float32], int]:
         """Score of every document, and how many query terms the index knows."""
+        scores, _, known = self.score_and_matches(terms)
+        return scores, known
+
+    def score_and_matches(
+        self, terms: Sequence[str]
+    ) -> tuple[NDArray[np.float32], NDArray[np.int64], int]:
+        """Scores, the number of distinct query terms each document contains, known terms."""
         cols = sorted({self.vocabulary[t] for t in terms if t in self.vocabulary})
+        n_docs = self.weights.shape[0]
         if not cols:
-            return np.zeros(self.weights.shape[0], dtype=np.float32), 0
+            return np.zeros(n_docs, dtype=np.float32), np.zeros(n_docs, dtype=np.int64), 0
         sub = self.weights[:, cols]
-        return np.asarray(sub.sum(axis=1), dtype=np.float32).ravel(), len(cols)
+        scores = np.asarray(sub.sum(axis=1), dtype=np.float32).ravel()
+        matches = np.bincount(sub.indices, minlength=n_docs).astype(np.int64)
+        return scores, matches, len(cols)
 
 
 class LexicalIndex:
@@ -83,7 +93,9 @@ class LexicalIndex:
         doc_entity: NDArray[np.int64],
         doc_weight: NDArray[np.float32],
         ngram_weight: float = 0.6,
+        min_ngram_coverage: float = 0.5,
     ) -> None:
+        self.min_ngram_coverage = min_ngram_coverage
         self.words = words
         self.ngrams = ngrams
         self.doc_entity = doc_entity
@@ -115,10 +127,14 @@ class LexicalIndex:
 
     def doc_scores(self, query: str) -> NDArray[np.float32]:
         word_scores, _ = self.words.score(analyze_words(query))
-        grams = char_ngrams(query)
-        gram_scores, _ = self.ngrams.score(grams)
-        scale = self.ngram_weight / math.sqrt(max(len(set(grams)), 1))
-        return (word_scores + scale * gram_scores) * self.doc_weight
+        grams = set(char_ngrams(query))
+        gram_scores, gram_matches, _ = self.ngrams.score_and_matches(sorted(grams))
+        # n-grams alone are weak evidence ("care" shares "are" with "svářeč"): a document
+        # with no shared word form counts only if it has most of the query's n-grams
+        covered = gram_matches >= self.min_ngram_coverage * max(len(grams), 1)
+        gram_scores = np.where((word_scores > 0) | covered, gram_scores, 0.0)
+        scale = self.ngram_weight / math.sqrt(max(len(grams), 1))
+        return ((word_scores + scale * gram_scores) * self.doc_weight).astype(np.float32)
 
     def _segments(self) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
         """(entities, first doc of each) when documents are grouped by entity, else None."""

@@ -28,8 +28,8 @@ from numpy.typing import NDArray
 from credgraph.config import Settings
 from credgraph.errors import IndexMismatchError, QueryError
 from credgraph.graph.base import GraphStore
-from credgraph.models import Node, NodeKind
-from credgraph.search.documents import SearchDoc, dense_docs, lexical_docs
+from credgraph.models import EdgeKind, Node, NodeKind
+from credgraph.search.documents import W_PART, SearchDoc, dense_docs, lexical_docs
 from credgraph.search.embedder import Embedder
 from credgraph.search.fusion import reciprocal_rank_fusion
 from credgraph.search.lexical import LexicalIndex
@@ -103,11 +103,29 @@ def build_search_index(
     entities: list[Entity] = []
     lex: list[SearchDoc] = []
     dense: list[SearchDoc] = []
+    index_of: dict[str, int] = {}
     for node in store.iter_nodes():
         idx = len(entities)
+        index_of[node.id] = idx
         entities.append(Entity(node.id, node.kind.value, dict(node.labels), _eqf(node)))
         lex.extend(lexical_docs(idx, node))
         dense.extend(dense_docs(idx, node))
+    # a credential is found by its learning outcomes, a qualification by its competences
+    for edge_kind in (EdgeKind.HAS_OUTCOME, EdgeKind.HAS_COMPETENCE):
+        for edge in store.iter_edges(edge_kind):
+            parent, child = index_of.get(edge.source), index_of.get(edge.target)
+            if parent is None or child is None:
+                continue
+            for lang, text in entities[child].labels.items():
+                if text.strip():
+                    doc = SearchDoc(
+                        parent, "part:" + edge_kind.value.lower(), lang, text.strip(), W_PART
+                    )
+                    lex.append(doc)
+                    dense.append(doc)
+    # documents grouped by entity: aggregation is a segmented max (see LexicalIndex)
+    lex.sort(key=lambda d: d.entity)
+    dense.sort(key=lambda d: d.entity)
     report.entities, report.lexical_docs, report.dense_docs = len(entities), len(lex), len(dense)
     report.seconds["read_graph"] = time.perf_counter() - t0
 
@@ -197,6 +215,7 @@ class SearchService:
         self.settings = settings
         self.embedder = embedder
         self.lexical = lexical
+        self.lexical.min_ngram_coverage = settings.lexical_min_ngram_coverage
         self.dense = dense
         self.entities = entities
         self.dense_doc_entity = dense_doc_entity
@@ -301,7 +320,10 @@ class SearchService:
         scores, ids = self.dense.search(vector, n * 4, allowed_docs)
         best: dict[int, float] = {}
         best_doc: dict[int, int] = {}
+        floor = self.settings.dense_min_score
         for score, doc in zip(scores.tolist(), ids.tolist(), strict=True):
+            if score < floor:
+                break  # scores come sorted; below the floor is only a vague neighbour
             entity = int(self.dense_doc_entity[doc])
             value = float(score) * float(self.dense_doc_weight[doc])
             if value > best.get(entity, -math.inf):
@@ -355,11 +377,18 @@ class SearchService:
     ) -> list[SearchHit]:
         text = self.validate_query(query)
         if not 1 <= limit <= self.settings.search_max_limit:
-            raise QueryError(f"limit must be between 1 and {self.settings.search_max_limit}")
+            raise QueryError(
+                f"limit must be between 1 and {self.settings.search_max_limit}",
+                hint="use a smaller limit and page with offset/cursor",
+            )
         if offset < 0 or offset + limit > 1000:
-            raise QueryError("offset + limit must be at most 1000")
+            raise QueryError(
+                "offset + limit must be at most 1000", hint="narrow the query or add filters"
+            )
         if eqf_min is not None and eqf_max is not None and eqf_min > eqf_max:
-            raise QueryError("eqf_min is greater than eqf_max")
+            raise QueryError(
+                "eqf_min is greater than eqf_max", hint="EQF levels run from 1 to 8; swap them"
+            )
         allowed = self._allowed(kinds, eqf_min, eqf_max)
         n = max(self.settings.search_candidates, offset + limit)
         lex_rank, lex_scores, lex_docs = (
