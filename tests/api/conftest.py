@@ -24,8 +24,8 @@ from credgraph.api import create_app
 from credgraph.config import Settings
 from credgraph.graph.embedded import EmbeddedGraphStore
 from credgraph.runtime import make_embedder, run_ingest
-from credgraph.search.service import SearchService, build_search_index
-from tests.api.tinygraph import tiny_nodes_and_edges
+from credgraph.search.service import SearchService
+from tests.api.tinygraph import build_tiny_graph
 from tests.conftest import test_settings as shared_test_settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,13 +90,8 @@ def tiny_graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TinyGraph]:
     settings = shared_test_settings(tmp_path_factory.mktemp("api-tiny")).model_copy(
         update={"api_max_body_bytes": 2048}
     )
-    store = EmbeddedGraphStore(settings.store_path)
-    nodes, edges = tiny_nodes_and_edges()
-    store.upsert_nodes(nodes)
-    store.upsert_edges(edges)
-    embedder = make_embedder(settings)
-    build_search_index(store, settings, embedder)
-    yield TinyGraph(settings, store, SearchService.load(settings, embedder, store))
+    store, search, embedder = build_tiny_graph(settings)
+    yield TinyGraph(settings, store, search)
     embedder.cache.close()
     store.close()
 

@@ -5,7 +5,12 @@ occupation that requires the skill."""
 
 from __future__ import annotations
 
+from credgraph.config import Settings
+from credgraph.graph.embedded import EmbeddedGraphStore
 from credgraph.models import Edge, EdgeKind, Node, NodeKind
+from credgraph.runtime import make_embedder
+from credgraph.search.embedder import CachedEmbedder
+from credgraph.search.service import SearchService, build_search_index
 
 SKILL = "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-000000000001"
 OTHER_SKILL = "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-000000000002"
@@ -51,3 +56,16 @@ def tiny_nodes_and_edges() -> tuple[list[Node], list[Edge]]:
         _aligns(CRED_DIRECT, OTHER_SKILL, "declared"),
     ]
     return nodes, edges
+
+
+def build_tiny_graph(
+    settings: Settings,
+) -> tuple[EmbeddedGraphStore, SearchService, CachedEmbedder]:
+    """The tiny graph in a fresh store under ``settings.data_dir``, with its search index."""
+    store = EmbeddedGraphStore(settings.store_path)
+    nodes, edges = tiny_nodes_and_edges()
+    store.upsert_nodes(nodes)
+    store.upsert_edges(edges)
+    embedder = make_embedder(settings)
+    build_search_index(store, settings, embedder)
+    return store, SearchService.load(settings, embedder, store), embedder

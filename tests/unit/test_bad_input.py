@@ -28,9 +28,7 @@ from credgraph.errors import InputError, UnsupportedFormatError
 from credgraph.graph.embedded import EmbeddedGraphStore
 from credgraph.ingest import ingest_paths
 from credgraph.ingest.readers import MAX_LINE_BYTES
-from credgraph.runtime import make_embedder
-from credgraph.search.service import SearchService, build_search_index
-from tests.api.tinygraph import tiny_nodes_and_edges
+from tests.api.tinygraph import build_tiny_graph
 from tests.conftest import test_settings as shared_test_settings
 
 SKILL_HEADER = (
@@ -521,13 +519,7 @@ PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "errors"}
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = shared_test_settings(tmp_path_factory.mktemp("bad-input-api"))
-    store = EmbeddedGraphStore(settings.store_path)
-    nodes, edges = tiny_nodes_and_edges()
-    store.upsert_nodes(nodes)
-    store.upsert_edges(edges)
-    embedder = make_embedder(settings)
-    build_search_index(store, settings, embedder)
-    search = SearchService.load(settings, embedder, store)
+    store, search, embedder = build_tiny_graph(settings)
     with TestClient(create_app(settings, store, search)) as test_client:
         yield test_client
     embedder.cache.close()
