@@ -56,3 +56,52 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundled]:
     search = open_search(settings, store, embedder)
     yield Bundled(settings, result, store, search)
     store.close()
+
+
+# -- Neo4j ------------------------------------------------------------------------------------
+
+
+def _java_available() -> bool:
+    import shutil
+
+    return shutil.which("java") is not None and shutil.which("mvn") is not None
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Neo4j 5 server: CREDGRAPH_NEO4J_URI if set, else one started by
+    scripts/neo4j-server for this session (stopped at the end).
+
+    In CI (CI=true) a server that cannot be had fails the tests; locally they are skipped
+    with the reason when neither Java/Maven nor CREDGRAPH_NEO4J_URI is available.
+    """
+    import subprocess
+
+    given = os.environ.get("CREDGRAPH_NEO4J_URI")
+    if given:
+        yield given
+        return
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    if not _java_available():
+        reason = "Neo4j tests need Java and Maven (or CREDGRAPH_NEO4J_URI)"
+        if in_ci:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    data = tmp_path_factory.mktemp("neo4j")
+    script = str(REPO / "scripts" / "neo4j-server")
+    started = subprocess.run(
+        [script, "start", "--data", str(data), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if started.returncode != 0:
+        pytest.fail(f"could not start Neo4j: {started.stderr.strip()[-2000:]}")
+    uri = started.stdout.strip().splitlines()[-1]
+    try:
+        yield uri
+    finally:
+        subprocess.run(
+            [script, "stop", "--data", str(data)], capture_output=True, timeout=120, check=False
+        )

@@ -212,6 +212,53 @@ def search(
 
 
 @cli.command()
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(["neo4j", "embedded"]),
+    required=True,
+    help="Copy into this backend, from the other one (embedded: the store in the data "
+    "folder; neo4j: the server at CREDGRAPH_NEO4J_URI).",
+)
+@click.option("--clear", is_flag=True, help="Empty the target first, so it equals the source.")
+@click.option("--json", "as_json", is_flag=True, help="Print the target's counts as JSON.")
+@click.pass_obj
+def copy(obj: Context, target: str, clear: bool, as_json: bool) -> None:
+    """Copy the whole graph between the embedded store and Neo4j."""
+    from credgraph.graph import open_store
+    from credgraph.graph.copy import copy_graph
+
+    source_name = "embedded" if target == "neo4j" else "neo4j"
+    source = open_store(
+        obj.settings.model_copy(update={"graph_backend": source_name}), create=False
+    )
+    try:
+        dest = open_store(obj.settings.model_copy(update={"graph_backend": target}))
+        try:
+
+            def progress(what: str, done: int) -> None:
+                if not obj.quiet and not as_json:
+                    click.echo(f"copied {done} {what}", err=True)
+
+            counts = copy_graph(
+                source,
+                dest,
+                batch_size=obj.settings.write_batch_size,
+                clear_target=clear,
+                on_progress=progress,
+            ).to_dict()
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    if as_json:
+        _emit_json(counts)
+    else:
+        click.echo(f"copied {source_name} -> {target}", err=True)
+        _print_counts(counts)
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.pass_obj

@@ -92,8 +92,17 @@ def open_store(settings: Settings, *, create: bool = True) -> GraphStore:
             )
         return EmbeddedGraphStore(settings.store_path)
     from credgraph.errors import ConfigError
+    from credgraph.graph.neo4j_store import Neo4jGraphStore
 
-    raise ConfigError(
-        f"graph backend {settings.graph_backend!r} is not available in this build",
-        hint="set CREDGRAPH_GRAPH_BACKEND=embedded",
+    if not settings.neo4j_uri:
+        raise ConfigError(
+            "CREDGRAPH_GRAPH_BACKEND=neo4j needs CREDGRAPH_NEO4J_URI",
+            hint="e.g. CREDGRAPH_NEO4J_URI=neo4j://127.0.0.1:7687 (scripts/neo4j-server start)",
+        )
+    password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+    return Neo4jGraphStore(
+        settings.neo4j_uri,
+        settings.neo4j_user,
+        password,
+        batch_size=settings.write_batch_size,
     )
