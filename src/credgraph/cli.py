@@ -212,6 +212,31 @@ def search(
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print {aligned, edges} as JSON.")
+@click.pass_obj
+def align(obj: Context, as_json: bool) -> None:
+    """Link NSK competences and learning outcomes to ESCO skills (ALIGNS_TO edges).
+
+    Replaces the edges a previous run computed; declared alignments are kept.
+    """
+    from credgraph.graph import open_store
+    from credgraph.reasoning.alignment import align_skills
+    from credgraph.runtime import open_search
+
+    store = open_store(obj.settings, create=False)
+    try:
+        search = open_search(obj.settings, store)
+        written = align_skills(store, search, obj.settings)
+        counts = store.counts().to_dict()
+    finally:
+        store.close()
+    if as_json:
+        _emit_json({"aligned": written, "edges": counts["edges"]})
+    else:
+        click.echo(f"wrote {written} ALIGNS_TO edges", err=True)
+
+
+@cli.command()
 @click.option(
     "--to",
     "target",

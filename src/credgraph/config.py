@@ -84,6 +84,19 @@ class Settings(BaseSettings):
         description="Dense hits with a cosine similarity below this are dropped (they are "
         "vague neighbours, not matches).",
     )
+    align_top_k: int = Field(
+        default=3, ge=1, le=20, description="Skills kept per competence/outcome by alignment."
+    )
+    align_min_score: float = Field(
+        default=0.87,
+        ge=-1.0,
+        le=1.0,
+        description="Least dense cosine similarity for a computed ALIGNS_TO edge.",
+    )
+    align_keep_lexical: bool = Field(
+        default=False,
+        description="Also keep skills the lexical index alone found (no dense support).",
+    )
     api_max_body_bytes: int = Field(
         default=1_000_000, ge=1024, description="Largest accepted HTTP request body."
     )

@@ -156,6 +156,19 @@ class GraphStoreContract:
         store.clear()
         assert store.counts().to_dict() == {"nodes": {}, "edges": {}}
 
+    def test_delete_edges_by_identity(self, store: GraphStore) -> None:
+        _seed(store)
+        gone = store.delete_edges(
+            [
+                Edge(OCC, EdgeKind.REQUIRES, SKILL2),
+                Edge(OCC, EdgeKind.RELATED_SKILL, SKILL2),  # no such edge: ignored
+            ]
+        )
+        assert gone == 1
+        assert store.counts().edges == {"REQUIRES": 1, "RELATED_SKILL": 1}
+        assert store.get_node(SKILL2) is not None  # nodes stay
+        assert store.delete_edges([]) == 0
+
     def test_unicode_and_large_batches(self, store: GraphStore) -> None:
         nodes = [
             Node(f"n{i}", NodeKind.SKILL, labels={"cs": f"řízení č. {i} \u200b"})

@@ -10,7 +10,8 @@ Contract every implementation honours (tests/contract/ checks it for every backe
   Nested ``transaction()`` blocks join the outer one.
 - ``get_node`` returns None for an unknown id; ``get_nodes`` skips unknown ids and keeps order.
 - ``neighbours`` returns (edge, other node) pairs, sorted by (edge kind, other id).
-- ``delete_nodes`` removes the nodes and every edge touching them.
+- ``delete_nodes`` removes the nodes and every edge touching them; ``delete_edges``
+  removes edges by identity and returns how many existed.
 - ``counts`` returns counts per node kind and per edge kind (kinds with 0 omitted).
 - Errors from the underlying library are raised as ``StoreError`` (or a subclass).
 """
@@ -66,6 +67,10 @@ class GraphStore(Protocol):
         ...
 
     def delete_nodes(self, node_ids: Iterable[str]) -> int: ...
+
+    def delete_edges(self, edges: Iterable[Edge]) -> int:
+        """Remove edges by identity (source, kind, target); unknown ones are ignored."""
+        ...
 
     def counts(self) -> GraphCounts: ...
 

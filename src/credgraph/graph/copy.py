@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from credgraph.graph.base import GraphStore
-from credgraph.models import Edge, GraphCounts, Node
+from credgraph.models import GraphCounts
+
+T = TypeVar("T")
+Progress = Callable[[str, int], None]
+
+
+def _write_batches(
+    items: Iterable[T],
+    write: Callable[[Sequence[T]], int],
+    batch_size: int,
+    what: str,
+    on_progress: Progress | None,
+) -> int:
+    batch: list[T] = []
+    done = 0
+    for item in items:
+        batch.append(item)
+        if len(batch) >= batch_size:
+            done += write(batch)
+            batch = []
+            if on_progress:
+                on_progress(what, done)
+    done += write(batch)
+    if on_progress:
+        on_progress(what, done)
+    return done
 
 
 def copy_graph(
@@ -14,7 +40,7 @@ def copy_graph(
     *,
     batch_size: int = 2000,
     clear_target: bool = False,
-    on_progress: Callable[[str, int], None] | None = None,
+    on_progress: Progress | None = None,
 ) -> GraphCounts:
     """Upsert every node, then every edge, of ``source`` into ``target`` in batches.
 
@@ -23,28 +49,6 @@ def copy_graph(
     """
     if clear_target:
         target.clear()
-    nodes: list[Node] = []
-    done = 0
-    for node in source.iter_nodes():
-        nodes.append(node)
-        if len(nodes) >= batch_size:
-            done += target.upsert_nodes(nodes)
-            nodes = []
-            if on_progress:
-                on_progress("nodes", done)
-    done += target.upsert_nodes(nodes)
-    if on_progress:
-        on_progress("nodes", done)
-    edges: list[Edge] = []
-    done = 0
-    for edge in source.iter_edges():
-        edges.append(edge)
-        if len(edges) >= batch_size:
-            done += target.upsert_edges(edges)
-            edges = []
-            if on_progress:
-                on_progress("edges", done)
-    done += target.upsert_edges(edges)
-    if on_progress:
-        on_progress("edges", done)
+    _write_batches(source.iter_nodes(), target.upsert_nodes, batch_size, "nodes", on_progress)
+    _write_batches(source.iter_edges(), target.upsert_edges, batch_size, "edges", on_progress)
     return target.counts()

@@ -49,6 +49,14 @@ def upsert_edges(kind: EdgeKind) -> str:
     )
 
 
+def delete_edges(kind: EdgeKind) -> str:
+    return (
+        "UNWIND $rows AS r "
+        f"MATCH (:Node {{id: r.source}})-[e:{kind.value}]->(:Node {{id: r.target}}) "
+        "DELETE e RETURN count(*) AS deleted"
+    )
+
+
 EXISTING_IDS = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id"
 
 GET_NODES = (

@@ -170,6 +170,17 @@ class EmbeddedGraphStore:
                 deleted += cur.rowcount
         return deleted
 
+    def delete_edges(self, edges: Iterable[Edge]) -> int:
+        rows = [(e.source, e.kind.value, e.target) for e in edges]
+        deleted = 0
+        with self.transaction():
+            for row in rows:
+                cur = self._conn.execute(
+                    "DELETE FROM edges WHERE source = ? AND kind = ? AND target = ?", row
+                )
+                deleted += cur.rowcount
+        return deleted
+
     def clear(self) -> None:
         with self.transaction():
             self._conn.execute("DELETE FROM edges")

@@ -235,6 +235,25 @@ class Neo4jGraphStore:
             lambda tx: int(tx.run(cypher.DELETE_NODES, ids=ids).single()["deleted"])
         )
 
+    def delete_edges(self, edges: Iterable[Edge]) -> int:
+        by_kind: dict[EdgeKind, list[dict[str, str]]] = defaultdict(list)
+        for edge in edges:
+            by_kind[edge.kind].append({"source": edge.source, "target": edge.target})
+        if not by_kind:
+            return 0
+
+        def work(tx: Any) -> int:
+            deleted = 0
+            for kind, rows in by_kind.items():
+                for start in range(0, len(rows), self.batch_size):
+                    chunk = rows[start : start + self.batch_size]
+                    deleted += int(
+                        tx.run(cypher.delete_edges(kind), rows=chunk).single()["deleted"]
+                    )
+            return deleted
+
+        return self._run_write(work)
+
     def clear(self) -> None:
         def work(tx: Any) -> int:
             return int(tx.run(cypher.CLEAR_BATCH, batch=10_000).single()["deleted"])

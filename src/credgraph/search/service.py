@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from credgraph.config import Settings
 from credgraph.errors import IndexMismatchError, QueryError
 from credgraph.graph.base import GraphStore
-from credgraph.models import EdgeKind, Node, NodeKind
+from credgraph.models import EdgeKind, GraphCounts, Node, NodeKind
 from credgraph.search.documents import W_PART, SearchDoc, dense_docs, lexical_docs
 from credgraph.search.embedder import Embedder
 from credgraph.search.fusion import reciprocal_rank_fusion
@@ -177,7 +177,7 @@ def build_search_index(
             "format": INDEX_FORMAT,
             "model_id": embedder.model_id,
             "dimension": embedder.dimension,
-            "graph_counts": store.counts().to_dict(),
+            "graph_counts": index_fingerprint(store.counts()),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "entities": len(entities),
             "lexical_docs": len(lex),
@@ -192,6 +192,19 @@ def build_search_index(
     report.seconds["write"] = time.perf_counter() - t3
     report.seconds["total"] = time.perf_counter() - t0
     return report
+
+
+def index_fingerprint(counts: GraphCounts) -> dict[str, dict[str, int]]:
+    """What the index depends on: node counts and the edges whose texts it indexes.
+
+    Other edges (e.g. ALIGNS_TO written by skill alignment after the index was built) do
+    not make the index stale.
+    """
+    indexed = (EdgeKind.HAS_OUTCOME.value, EdgeKind.HAS_COMPETENCE.value)
+    return {
+        "nodes": dict(sorted(counts.nodes.items())),
+        "edges": {k: v for k, v in sorted(counts.edges.items()) if k in indexed},
+    }
 
 
 def _write_json(path: Path, value: Any) -> None:
@@ -246,7 +259,7 @@ class SearchService:
                 f"{manifest.get('format')}, expected {INDEX_FORMAT}",
                 hint="run `credgraph ingest` again",
             )
-        if store is not None and manifest.get("graph_counts") != store.counts().to_dict():
+        if store is not None and manifest.get("graph_counts") != index_fingerprint(store.counts()):
             raise IndexMismatchError(
                 f"search index in {folder} does not match the graph store (counts differ)",
                 hint="run `credgraph ingest` again to rebuild it",
