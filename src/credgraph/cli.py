@@ -212,6 +212,46 @@ def search(
 
 
 @cli.command()
+@click.option("--target", required=True, help="Target qualification id (e.g. nsk:upk-26-99-H-08).")
+@click.option("--have", multiple=True, help="What the person holds (qualification ids); repeat.")
+@click.option(
+    "--lang",
+    default=None,
+    callback=lambda _c, _p, v: _check_lang(v),
+    help="Display language of labels.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the stacking answer as JSON.")
+@click.pass_obj
+def stack(
+    obj: Context, target: str, have: tuple[str, ...], lang: str | None, as_json: bool
+) -> None:
+    """Options that, with what is held, prove a qualification (NSK composition rules)."""
+    from credgraph.graph import open_store
+    from credgraph.models import expand_id
+    from credgraph.reasoning.stacking import stack_options
+
+    store = open_store(obj.settings, create=False)
+    try:
+        answer = stack_options(store, expand_id(target), [expand_id(h) for h in have], lang)
+    finally:
+        store.close()
+    if as_json:
+        _emit_json(answer)
+        return
+    t = answer["target"]
+    click.echo(f"{t['label']} ({t['code'] or t['id']}): rule {answer['rule']}")
+    held = answer["held_coverage"]
+    click.echo(
+        f"held: {len(held['held_members'])} of {held['members']} members; "
+        f"complete: {held['complete']}"
+    )
+    for number, option in enumerate(answer["options"], start=1):
+        click.echo(f"option {number}: obtain {', '.join(option['credentials'])}")
+    for note in answer["notes"]:
+        click.echo(f"note: {note}")
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print {aligned, edges} as JSON.")
 @click.pass_obj
 def align(obj: Context, as_json: bool) -> None:

@@ -22,6 +22,7 @@ from credgraph.api.cursor import decode_cursor, encode_cursor
 from credgraph.api.errors import ParameterError
 from credgraph.api.routes_meta import meta_router
 from credgraph.api.routes_nodes import nodes_router
+from credgraph.api.routes_reasoning import reasoning_router
 from credgraph.api.routes_search import search_router
 from credgraph.api.server import server_url
 from credgraph.config import Settings
@@ -88,7 +89,12 @@ def test_swagger_ui_does_not_call_the_online_validator(tiny_client: TestClient) 
 
 def test_openapi_lists_every_v1_route(tiny_client: TestClient, tiny_graph: Any) -> None:
     spec = tiny_client.get("/openapi.json").json()
-    routers = (search_router(tiny_graph.settings), nodes_router(), meta_router())
+    routers = (
+        search_router(tiny_graph.settings),
+        nodes_router(),
+        meta_router(),
+        reasoning_router(),
+    )
     declared = {"/v1" + getattr(r, "path", "") for router in routers for r in router.routes}
     v1 = {re.sub(r"\{(\w+):path\}", r"{\1}", p) for p in declared}
     assert v1 == {
@@ -97,6 +103,7 @@ def test_openapi_lists_every_v1_route(tiny_client: TestClient, tiny_graph: Any) 
         "/v1/skills/{id}/credentials",
         "/v1/stats",
         "/v1/health",
+        "/v1/stacking",
     }
     assert set(spec["paths"]) == v1
     for path, item in spec["paths"].items():

@@ -152,3 +152,18 @@ def test_copy_neo4j_to_embedded_and_back(
     node = copied.get_node("nsk:nsk-6")
     assert node is not None and node.to_dict() == on_neo4j.store.get_node("nsk:nsk-6").to_dict()  # type: ignore[union-attr]
     copied.close()
+
+
+def test_reasoning_identical(bundled: Bundled, on_neo4j: OnNeo4j) -> None:
+    from credgraph.reasoning.stacking import stack_options
+
+    cases = [
+        ("nsk:upk-26-99-H-08", ["nsk:nsk-574"]),
+        ("nsk:upk-23-99-H-14", []),
+        ("nsk:upk-41-52-E-01", []),
+        ("nsk:upk-kuchar-2009", []),
+    ]
+    for target, held in cases:
+        assert stack_options(bundled.store, target, held) == stack_options(
+            on_neo4j.store, target, held
+        ), target

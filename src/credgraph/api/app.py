@@ -24,6 +24,7 @@ from credgraph.api.middleware import BodySizeLimitMiddleware, HeadAsGetMiddlewar
 from credgraph.api.routes_docs import install_docs
 from credgraph.api.routes_meta import meta_router
 from credgraph.api.routes_nodes import nodes_router
+from credgraph.api.routes_reasoning import reasoning_router
 from credgraph.api.routes_search import search_router
 from credgraph.config import Settings
 from credgraph.graph.base import GraphStore, open_store
@@ -60,6 +61,7 @@ def create_app(
     app.include_router(search_router(settings), prefix=API_PREFIX, dependencies=single)
     app.include_router(nodes_router(), prefix=API_PREFIX, dependencies=single)
     app.include_router(meta_router(), prefix=API_PREFIX, dependencies=single)
+    app.include_router(reasoning_router(), prefix=API_PREFIX, dependencies=single)
     install_docs(app)
 
     @app.get("/", include_in_schema=False)
