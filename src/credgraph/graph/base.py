@@ -83,6 +83,11 @@ class GraphStore(Protocol):
     def close(self) -> None: ...
 
 
+def neighbour_order(pair: tuple[Edge, Node]) -> tuple[str, str, str]:
+    """The order ``neighbours`` returns: edge kind, other node id, edge source."""
+    return (pair[0].kind.value, pair[1].id, pair[0].source)
+
+
 def open_store(settings: Settings, *, create: bool = True) -> GraphStore:
     """Open the store the settings select; ``create=False`` refuses to start an empty one."""
     if settings.graph_backend == "embedded":

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from credgraph.errors import StoreError, StoreUnavailableError
-from credgraph.graph.base import Direction
+from credgraph.graph.base import Direction, neighbour_order
 from credgraph.models import Edge, EdgeKind, GraphCounts, Node, NodeKind
 
 SCHEMA_VERSION = 1
@@ -172,14 +172,13 @@ class EmbeddedGraphStore:
 
     def delete_edges(self, edges: Iterable[Edge]) -> int:
         rows = [(e.source, e.kind.value, e.target) for e in edges]
-        deleted = 0
+        if not rows:
+            return 0
         with self.transaction():
-            for row in rows:
-                cur = self._conn.execute(
-                    "DELETE FROM edges WHERE source = ? AND kind = ? AND target = ?", row
-                )
-                deleted += cur.rowcount
-        return deleted
+            cur = self._conn.executemany(
+                "DELETE FROM edges WHERE source = ? AND kind = ? AND target = ?", rows
+            )
+        return int(cur.rowcount)
 
     def clear(self) -> None:
         with self.transaction():
@@ -274,7 +273,7 @@ class EmbeddedGraphStore:
                 out.append(
                     (Edge(s, EdgeKind(k), t, json.loads(p)), _node_from_row(nid, nkind, ndata))
                 )
-        out.sort(key=lambda pair: (pair[0].kind.value, pair[1].id, pair[0].source))
+        out.sort(key=neighbour_order)
         return out
 
     def subgraph(self, node_ids: Iterable[str]) -> tuple[list[Node], list[Edge]]:

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from credgraph.errors import StoreError, StoreUnavailableError
 from credgraph.graph import cypher
-from credgraph.graph.base import Direction
+from credgraph.graph.base import Direction, neighbour_order
 from credgraph.models import Edge, EdgeKind, GraphCounts, Node, NodeKind
 
 T = TypeVar("T")
@@ -341,7 +341,7 @@ class Neo4jGraphStore:
                 out.append(
                     (edge, _node_from(row["other_id"], row["other_kind"], row["other_data"]))
                 )
-        out.sort(key=lambda pair: (pair[0].kind.value, pair[1].id, pair[0].source))
+        out.sort(key=neighbour_order)
         return out
 
     def subgraph(self, node_ids: Iterable[str]) -> tuple[list[Node], list[Edge]]:

@@ -286,7 +286,8 @@ def _load_label_rows(
     lines: dict[str, list[int]] = defaultdict(list)
     for line, uri, label, preferred in rows:
         per_concept[uri][0 if preferred else 1].append(label)
-        lines[uri].append(line)
+        if line not in lines[uri]:  # one CSV record may hold several labels
+            lines[uri].append(line)
     existing = {n.id: n for n in store.get_nodes(list(per_concept))}
     out: list[Node] = []
     for uri, (prefs, alts) in per_concept.items():
@@ -344,13 +345,7 @@ def _load_cs_skill_labels(
             continue
         rows.append((line, uri, label, True))
         rows.extend((line, uri, alt, False) for alt in split_lines(row.get("altLabels_cs")))
-    before = report.rows_stored
     _load_label_rows(store, path, settings, report, rows, "cs")
-    # rows_stored counts CSV records, not label rows
-    report.rows_stored = before + len(
-        {uri for _, uri, _, _ in rows} & store.has_nodes({uri for _, uri, _, _ in rows})
-    )
-    report.rows_skipped = report.rows_read - report.rows_stored - report.rows_failed
 
 
 def _load_collection(

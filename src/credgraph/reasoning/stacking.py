@@ -95,7 +95,8 @@ def stack_options(
         )
     if target.kind is not NodeKind.QUALIFICATION:
         raise QueryError(f"{target_id} is a {target.kind.value}, not a qualification")
-    unknown = [h for h in held if h not in store.has_nodes(held)]
+    present = store.has_nodes(held)
+    unknown = [h for h in held if h not in present]
     if unknown:
         raise NotFoundError(f"held item(s) not in the graph: {', '.join(unknown[:5])}")
     held_set = set(held)

@@ -99,6 +99,7 @@ class LexicalIndex:
         self.words = words
         self.ngrams = ngrams
         self.doc_entity = doc_entity
+        self._segments = self._group_segments(doc_entity)
         self.doc_weight = doc_weight
         self.ngram_weight = ngram_weight
 
@@ -136,20 +137,15 @@ class LexicalIndex:
         scale = self.ngram_weight / math.sqrt(max(len(grams), 1))
         return ((word_scores + scale * gram_scores) * self.doc_weight).astype(np.float32)
 
-    def _segments(self) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    @staticmethod
+    def _group_segments(
+        doc_entity: NDArray[np.int64],
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
         """(entities, first doc of each) when documents are grouped by entity, else None."""
-        if not hasattr(self, "_segments_cache"):
-            de = self.doc_entity
-            grouped = de.size == 0 or bool(np.all(de[1:] >= de[:-1]))
-            if grouped and de.size:
-                ents = np.unique(de)
-                self._segments_cache: tuple[NDArray[np.int64], NDArray[np.int64]] | None = (
-                    ents,
-                    np.searchsorted(de, ents).astype(np.int64),
-                )
-            else:
-                self._segments_cache = None
-        return self._segments_cache
+        if doc_entity.size == 0 or not bool(np.all(doc_entity[1:] >= doc_entity[:-1])):
+            return None
+        ents = np.unique(doc_entity)
+        return ents, np.searchsorted(doc_entity, ents).astype(np.int64)
 
     def entity_scores(
         self, query: str, n_entities: int
@@ -157,7 +153,7 @@ class LexicalIndex:
         """Best document score per entity, and the index of that best document (-1: none)."""
         scores = self.doc_scores(query)
         best = np.zeros(n_entities, dtype=np.float32)
-        segments = self._segments()
+        segments = self._segments
         if segments is not None:
             # documents are stored entity by entity: a segmented max, no sort
             ents, starts = segments
