@@ -211,44 +211,153 @@ def search(
         click.echo(f"{rank:>3}. [{hit.kind}] {hit.label}{shown}  {hit.score:.4f}  {hit.id}")
 
 
-@cli.command()
-@click.option("--target", required=True, help="Target qualification id (e.g. nsk:upk-26-99-H-08).")
-@click.option("--have", multiple=True, help="What the person holds (qualification ids); repeat.")
-@click.option(
+_LANG_OPTION = click.option(
     "--lang",
     default=None,
     callback=lambda _c, _p, v: _check_lang(v),
     help="Display language of labels.",
 )
+
+
+class _Reasoning:
+    """Opens the store and the embedder for one reasoning command and closes them."""
+
+    def __init__(self, settings: Settings) -> None:
+        from credgraph.graph import open_store
+        from credgraph.reasoning.service import Reasoner
+        from credgraph.runtime import make_embedder
+
+        self.store = open_store(settings, create=False)
+        self.embedder = make_embedder(settings)
+        self.reasoner = Reasoner(self.store, settings, self.embedder)
+
+    def __enter__(self) -> Any:
+        return self.reasoner
+
+    def __exit__(self, *_: object) -> None:
+        self.embedder.cache.close()
+        self.store.close()
+
+
+def _constraints(
+    mode: str | None, language: str | None, max_hours: float | None, max_eqf: int | None
+) -> Any:
+    from credgraph.reasoning.requirements import Constraints
+
+    return Constraints(mode=mode, language=language, max_hours=max_hours, max_eqf=max_eqf)
+
+
+@cli.command()
+@click.option("--target", required=True, help="Target qualification id (e.g. nsk:upk-26-99-H-08).")
+@click.option(
+    "--have", multiple=True, help="What the person holds (credential or qualification ids); repeat."
+)
+@_LANG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the stacking answer as JSON.")
 @click.pass_obj
 def stack(
     obj: Context, target: str, have: tuple[str, ...], lang: str | None, as_json: bool
 ) -> None:
-    """Options that, with what is held, prove a qualification (NSK composition rules)."""
-    from credgraph.graph import open_store
-    from credgraph.models import expand_id
-    from credgraph.reasoning.stacking import stack_options
+    """Options that, with what is held, prove a qualification.
 
-    store = open_store(obj.settings, create=False)
-    try:
-        answer = stack_options(store, expand_id(target), [expand_id(h) for h in have], lang)
-    finally:
-        store.close()
+    Through the NSK composition (PK → ÚPK) when the target has one; else competence by
+    competence, choosing the fewest credentials/qualifications that cover the gaps.
+    """
+    from credgraph.models import expand_id
+
+    with _Reasoning(obj.settings) as reasoner:
+        answer = reasoner.stack(expand_id(target), [expand_id(h) for h in have], lang)
     if as_json:
         _emit_json(answer)
         return
     t = answer["target"]
-    click.echo(f"{t['label']} ({t['code'] or t['id']}): rule {answer['rule']}")
+    click.echo(f"{t['label']} ({t['code'] or t['id']}): {answer['method']}")
     held = answer["held_coverage"]
-    click.echo(
-        f"held: {len(held['held_members'])} of {held['members']} members; "
-        f"complete: {held['complete']}"
-    )
+    if "held_members" in held:
+        click.echo(
+            f"held: {len(held['held_members'])} of {held['members']} members; "
+            f"complete: {held['complete']}"
+        )
+    else:
+        click.echo(f"held covers {held['count']} of {held['total']} competences")
     for number, option in enumerate(answer["options"], start=1):
         click.echo(f"option {number}: obtain {', '.join(option['credentials'])}")
     for note in answer["notes"]:
         click.echo(f"note: {note}")
+
+
+@cli.command()
+@click.option("--to", "target", required=True, help="Target qualification id or occupation URI.")
+@click.option("--have", multiple=True, help="Held credential / qualification ids; repeat.")
+@click.option("--skill", multiple=True, help="Held ESCO skill URIs (or esco: ids); repeat.")
+@click.option("--mode", default=None, help="Only credentials in this mode (online, onsite, …).")
+@click.option("--language", default=None, help="Only items taught/examined in this language.")
+@click.option("--max-hours", type=click.FloatRange(min=0), default=None)
+@click.option("--max-eqf", type=click.IntRange(1, 8), default=None)
+@click.option("-k", "k", type=click.IntRange(1, 20), default=None, help="Alternatives to return.")
+@_LANG_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the pathways as JSON.")
+@click.pass_obj
+def pathway(
+    obj: Context,
+    target: str,
+    have: tuple[str, ...],
+    skill: tuple[str, ...],
+    mode: str | None,
+    language: str | None,
+    max_hours: float | None,
+    max_eqf: int | None,
+    k: int | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Ordered steps from what is held to a qualification or an occupation."""
+    from credgraph.models import expand_id
+
+    with _Reasoning(obj.settings) as reasoner:
+        answer = reasoner.pathways(
+            expand_id(target),
+            [expand_id(h) for h in have],
+            [expand_id(s) for s in skill],
+            _constraints(mode, language, max_hours, max_eqf),
+            k,
+            lang,
+        )
+    if as_json:
+        _emit_json(answer)
+        return
+    t = answer["target"]
+    click.echo(f"{t['label']} ({t['id']}): {answer['method']}")
+    for number, path in enumerate(answer["pathways"], start=1):
+        click.echo(f"pathway {number}: coverage {path.get('coverage')}")
+        for step in path["steps"]:
+            item = step["item"]
+            click.echo(f"  {step['position']}. {item['label']} ({item['id']})")
+    for note in answer["notes"]:
+        click.echo(f"note: {note}")
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@_LANG_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the recognition answer as JSON.")
+@click.pass_obj
+def recognise(obj: Context, a: str, b: str, lang: str | None, as_json: bool) -> None:
+    """Does A (credential or qualification) cover B (qualification, competence or
+    credential)? A recorded decision is shown as the authoritative verdict."""
+    from credgraph.models import expand_id
+
+    with _Reasoning(obj.settings) as reasoner:
+        answer = reasoner.recognise(expand_id(a), expand_id(b), lang)
+    if as_json:
+        _emit_json(answer)
+        return
+    cov = answer["coverage"]["a_covers_b"]
+    click.echo(f"{answer['verdict']} ({answer['verdict_source']})")
+    click.echo(f"A covers {cov['covered']} of B's {cov['total']} units; related {cov['related']}")
+    for reason in answer["reasons"]:
+        click.echo(f"reason: {reason}")
 
 
 @cli.command()

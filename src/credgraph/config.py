@@ -97,6 +97,50 @@ class Settings(BaseSettings):
         default=False,
         description="Also keep skills the lexical index alone found (no dense support).",
     )
+    coverage_skill_min_score: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="A target competence counts as covered through a shared ESCO skill when "
+        "both alignments to that skill score at least this (declared ones score 1.0).",
+    )
+    coverage_semantic_min_score: float = Field(
+        default=0.975,
+        ge=0.0,
+        le=1.0,
+        description="A target competence counts as covered by a text whose cosine similarity "
+        "to it (multilingual e5) is at least this.",
+    )
+    related_min_score: float = Field(
+        default=0.95,
+        ge=0.0,
+        le=1.0,
+        description="A semantic match below the coverage threshold but at least this shows "
+        "relatedness (verdict `related`), not coverage.",
+    )
+    coverage_hierarchy_factor: float = Field(
+        default=0.9,
+        gt=0.0,
+        le=1.0,
+        description="Score factor for skills one BROADER step apart (related only).",
+    )
+    recognition_covers_min: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=1.0,
+        description="Least share of B's competences A must cover for the verdict `covers` "
+        "(and both ways for `equivalent`).",
+    )
+    stack_exact_max_candidates: int = Field(
+        default=24,
+        ge=1,
+        le=200,
+        description="Stacking solves the set cover exactly (scipy milp) up to this many "
+        "candidate credentials; above it, greedy with the ln(n)+1 bound.",
+    )
+    reasoning_max_options: int = Field(
+        default=3, ge=1, le=20, description="Alternatives returned by stacking and pathways."
+    )
     api_max_body_bytes: int = Field(
         default=1_000_000, ge=1024, description="Largest accepted HTTP request body."
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import APIKeyHeader
@@ -17,6 +17,9 @@ from credgraph.errors import NotFoundError, StoreUnavailableError
 from credgraph.graph.base import GraphStore
 from credgraph.models import Node, expand_id
 from credgraph.search.service import SearchService
+
+if TYPE_CHECKING:
+    from credgraph.reasoning.service import Reasoner
 
 API_KEY_HEADER = "X-API-Key"
 
@@ -31,6 +34,16 @@ class ApiContext:
     settings: Settings
     store: GraphStore
     search: SearchService
+    _reasoner: Reasoner | None = None
+
+    @property
+    def reasoner(self) -> Reasoner:
+        """Built on first use (loads the reasoning view of the graph)."""
+        if self._reasoner is None:
+            from credgraph.reasoning.service import Reasoner
+
+            self._reasoner = Reasoner(self.store, self.settings, self.search.embedder)
+        return self._reasoner
 
 
 def get_context(request: Request) -> ApiContext:

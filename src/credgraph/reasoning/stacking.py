@@ -15,8 +15,13 @@ rule, and the evidence lists each member with the edge that makes it one. When t
 composition's member list is incomplete in the source (``complete: false``) or some
 members could not be identified, the answer says so and coverage is a bound, not a value.
 
-Skill-level coverage through credentials (competences covered via ALIGNS_TO) comes with
-the rest of issue 4.
+A target without a composition (a PK, or any qualification with competences) is stacked
+competence by competence (``stack``): what is held covers some competences
+(docs/reasoning.md), catalogue credentials and qualifications that cover the gaps are the
+candidates, and planning.choose picks the fewest that cover everything coverable — exactly
+(scipy milp) when candidates are few, greedy with its stated bound otherwise. Providers'
+declarations (STACKS_INTO, or an NSK code named in an offer's title) come first: a held
+credential that declares a member PK counts as holding it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,17 @@ from typing import Any
 from credgraph.errors import NotFoundError, QueryError
 from credgraph.graph.base import Direction, GraphStore
 from credgraph.models import EdgeKind, Node, NodeKind, display_label
+from credgraph.reasoning.coverage import Match, Matcher
+from credgraph.reasoning.planning import choose, totals
+from credgraph.reasoning.recognition import thresholds
+from credgraph.reasoning.requirements import (
+    Constraints,
+    Held,
+    candidates_for,
+    held_items,
+    requirements_of,
+)
+from credgraph.reasoning.view import ReasoningView
 
 METHOD = "nsk-composition"
 
@@ -86,8 +102,15 @@ def _totals(nodes: list[Node]) -> dict[str, Any]:
 
 
 def stack_options(
-    store: GraphStore, target_id: str, held: list[str], lang: str | None = None
+    store: GraphStore,
+    target_id: str,
+    held: list[str],
+    lang: str | None = None,
+    declared: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """The composition answer; ``declared`` maps member ids held through a credential's
+    declaration to that declaration (evidence)."""
+    declared = declared or {}
     target = store.get_node(target_id)
     if target is None:
         raise NotFoundError(
@@ -99,7 +122,7 @@ def stack_options(
     unknown = [h for h in held if h not in present]
     if unknown:
         raise NotFoundError(f"held item(s) not in the graph: {', '.join(unknown[:5])}")
-    held_set = set(held)
+    held_set = set(held) | set(declared)
     parts = store.neighbours(target.id, [EdgeKind.PART_OF], Direction.IN)
     rule = str(
         target.props.get("rule") or (parts[0][0].props.get("rule") if parts else None) or "unknown"
@@ -110,7 +133,10 @@ def stack_options(
             _label(node, lang),
             node.props.get("code"),
             node.id in held_set,
-            {"edge": edge.to_dict()},
+            {
+                "edge": edge.to_dict(),
+                **({"held_via": declared[node.id]} if node.id in declared else {}),
+            },
         )
         for edge, node in parts
     ]
@@ -190,6 +216,140 @@ def stack_options(
         "members": [m.to_dict() for m in members],
         "options": [o.to_dict() for o in options],
         "method": METHOD,
+        "notes": notes,
+        "sources": target.props.get("sources") or [],
+    }
+
+
+def stack(
+    view: ReasoningView,
+    matcher: Matcher,
+    target_id: str,
+    held: list[str],
+    lang: str | None = None,
+    constraints: Constraints | None = None,
+) -> dict[str, Any]:
+    """Stacking toward a qualification: through its composition when it has one, else
+    competence by competence (module docstring)."""
+    target = view.node(target_id)
+    if target is None:
+        raise NotFoundError(
+            f"no node {target_id!r}", hint="use a qualification id, e.g. nsk:upk-26-99-H-08"
+        )
+    if target.kind is not NodeKind.QUALIFICATION:
+        raise QueryError(f"{target_id} is a {target.kind.value}, not a qualification")
+    items = held_items(view, held)
+    if view.into(EdgeKind.PART_OF, target.id):
+        declared: dict[str, dict[str, Any]] = {}
+        for node in items.nodes:
+            if node.kind is NodeKind.CREDENTIAL:
+                for edge in view.stacks_into(node):
+                    declared.setdefault(edge.target, edge.to_dict())
+        answer = stack_options(view.store, target_id, held, lang, declared)
+        for option in answer["options"]:
+            option["prepared_by"] = {
+                pk: [
+                    c.id
+                    for c in view.of_kind(NodeKind.CREDENTIAL)
+                    if any(e.target == pk for e in view.stacks_into(c))
+                ]
+                for pk in option["credentials"]
+            }
+        return answer
+    return _competence_stack(view, matcher, target, items, lang, constraints or Constraints())
+
+
+def _competence_stack(
+    view: ReasoningView,
+    matcher: Matcher,
+    target: Node,
+    items: Held,
+    lang: str | None,
+    constraints: Constraints,
+) -> dict[str, Any]:
+    settings = matcher.settings
+    reqs, _ = requirements_of(view, target)
+    matcher.vectors([u.text for u in reqs.units])
+    held_pool = matcher.pool(items.units)
+    held_cov = [held_pool.cover(u) for u in reqs.units]
+    # a held credential that declares the target proves it
+    declared = [
+        e.to_dict()
+        for n in items.nodes
+        if n.kind is NodeKind.CREDENTIAL
+        for e in view.stacks_into(n)
+        if e.target == target.id
+    ]
+    held_ids = {n.id for n in items.nodes}
+    covered = {r.unit.id for r in held_cov if r.status == "covered"}
+    gaps = [] if declared else [r.unit for r in held_cov if r.status != "covered"]
+    cands, refused = candidates_for(view, matcher, target, gaps, held_ids, constraints)
+    sets, method, guarantee = choose(
+        cands, settings.reasoning_max_options, settings.stack_exact_max_candidates
+    )
+    total = len(reqs.units)
+    by_id = {u.id: u for u in reqs.units}
+    options = []
+    for chosen in sets:
+        got = {r for c in chosen for r in c.covers}
+        options.append(
+            {
+                "credentials": [c.id for c in chosen],
+                "labels": {c.id: display_label(c.node, lang)[0] for c in chosen},
+                "covered": [
+                    {
+                        "requirement": by_id[r].ref(),
+                        "by": c.id,
+                        "evidence": why.to_dict() if isinstance(why, Match) else why,
+                    }
+                    for c in chosen
+                    for r, why in sorted(c.covers.items())
+                    if r not in covered
+                ],
+                "gaps": [u.ref() for u in reqs.units if u.id not in covered | got],
+                "coverage": round(len(covered | got) / total, 4) if total else None,
+                "complete_after": (not reqs.truncated and len(covered | got) == total) or None,
+                "totals": totals([c.node for c in chosen]),
+            }
+        )
+    notes = [*reqs.notes, *items.notes]
+    if reqs.truncated:
+        notes.append(
+            "the target's competence list is cut short in the source: coverage is over the "
+            "listed ones, and complete_after cannot be claimed"
+        )
+    if declared:
+        notes.append("a held credential declares that it leads to the target")
+    if refused:
+        notes.append(
+            "candidates left out by the constraints: "
+            + ", ".join(f"{n} ({why})" for why, n in sorted(refused.items()))
+        )
+    return {
+        "target": {
+            "id": target.id,
+            "label": display_label(target, lang)[0],
+            "code": target.props.get("upk_code") or target.props.get("code"),
+            "kind": target.props.get("qualification_type") or target.props.get("type_inferred"),
+        },
+        "rule": None,
+        "held_coverage": {
+            "covered": [r.to_dict() for r in held_cov if r.status == "covered"],
+            "related": [r.to_dict() for r in held_cov if r.status == "related"],
+            "declared": declared,
+            "count": total if declared else len(covered),
+            "total": total,
+            "coverage": (1.0 if declared else round(len(covered) / total, 4)) if total else None,
+            "complete": bool(declared)
+            or (not reqs.truncated and len(covered) == total and total > 0),
+            "bound": "lower" if items.truncated else None,
+        },
+        "options": options,
+        "uncoverable": [u.ref() for u in gaps if not any(u.id in c.covers for c in cands)],
+        "candidates_considered": len(cands),
+        "method": method if sets else "competence-coverage",
+        "guarantee": guarantee,
+        "thresholds": thresholds(matcher),
         "notes": notes,
         "sources": target.props.get("sources") or [],
     }

@@ -1,0 +1,218 @@
+"""Pathways: from what a person holds to a target qualification or ESCO occupation.
+
+1. Requirements: the target qualification's competences, or the occupation's essential
+   ESCO skills. An NSK composition target (ÚPK, school field exam) is reached through its
+   member PKs (the register's rule decides which), each a step.
+2. Held coverage: the requirements what is held already covers (docs/reasoning.md).
+3. Candidates: catalogue credentials and qualifications that cover at least one open
+   requirement and meet the constraints (mode, language, max EQF, max hours; unknown values
+   are allowed and the answer says how many were unknown).
+4. Steps: the covering sets of planning.choose (exact when few candidates), ordered by EQF
+   level (lower first; unknown last), then hours; a step whose source states
+   prerequisites shows them. Each step lists what it newly covers and the cumulative
+   coverage, hours, ECTS and price after it. ``k`` alternatives are distinct sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from credgraph.errors import NotFoundError
+from credgraph.models import EdgeKind, Node, NodeKind
+from credgraph.reasoning.coverage import Match, Matcher
+from credgraph.reasoning.planning import Candidate, choose, totals
+from credgraph.reasoning.recognition import eqf_of, item_ref
+from credgraph.reasoning.requirements import (
+    Constraints,
+    candidates_for,
+    held_items,
+    requirements_of,
+)
+from credgraph.reasoning.view import ReasoningView
+
+
+def _order(steps: Sequence[Candidate]) -> list[Candidate]:
+    def key(c: Candidate) -> tuple[int, float, str]:
+        eqf = eqf_of(c.node)
+        return (eqf if eqf is not None else 99, c.hours if c.hours is not None else 1e9, c.id)
+
+    return sorted(steps, key=key)
+
+
+def _why(value: Match | dict[str, Any]) -> dict[str, Any]:
+    return value.to_dict() if isinstance(value, Match) else value
+
+
+def _composition_target(
+    view: ReasoningView, target: Node, held: set[str], k: int, lang: str | None
+) -> dict[str, Any] | None:
+    members = view.into(EdgeKind.PART_OF, target.id)
+    if not members:
+        return None
+    rule = str(target.props.get("rule") or members[0].props.get("rule") or "unknown")
+    view.fetch(e.source for e in members)
+    nodes = [n for n in (view.node(e.source) for e in members) if n is not None]
+    missing = [n for n in nodes if n.id not in held]
+    notes: list[str] = []
+    if rule == "any_one_of":
+        if len(missing) < len(nodes):
+            plans: list[list[Node]] = []
+        else:
+            plans = [[n] for n in sorted(missing, key=lambda n: n.id)][:k]
+    else:
+        plans = [sorted(missing, key=lambda n: (eqf_of(n) or 99, n.id))] if missing else []
+        if rule != "all_of":
+            notes.append(
+                "the register's groups are not visible (or the rule is unknown): these are all "
+                "members; which of them suffice cannot be told"
+            )
+    pathways = []
+    for plan in plans:
+        steps = []
+        for i, node in enumerate(plan, start=1):
+            via = [
+                {"credential": c.id, "edge": e.to_dict()}
+                for c in view.of_kind(NodeKind.CREDENTIAL)
+                for e in view.stacks_into(c)
+                if e.target == node.id
+            ]
+            steps.append(
+                {
+                    "position": i,
+                    "item": item_ref(node, lang),
+                    "covers": [{"member_of": target.id, "rule": rule}],
+                    "prepared_by": via,
+                    "cumulative": {
+                        "members_held": len(nodes) - len(missing) + i,
+                        "members": len(nodes),
+                        **totals(plan[:i]),
+                    },
+                }
+            )
+        pathways.append(
+            {
+                "steps": steps,
+                "complete": True if rule in ("all_of", "any_one_of") else None,
+                "totals": totals(plan),
+            }
+        )
+    return {
+        "requirements": {"kind": "composition", "rule": rule, "total": len(nodes)},
+        "held_coverage": {
+            "held_members": sorted(held & {n.id for n in nodes}),
+            "members": len(nodes),
+            "complete": (not missing)
+            if rule == "all_of"
+            else None
+            if rule != "any_one_of"
+            else len(missing) < len(nodes),
+        },
+        "pathways": pathways,
+        "method": "nsk-composition",
+        "notes": notes,
+    }
+
+
+def pathways(
+    view: ReasoningView,
+    matcher: Matcher,
+    target_id: str,
+    have: Sequence[str] = (),
+    skills: Sequence[str] = (),
+    constraints: Constraints | None = None,
+    k: int | None = None,
+    lang: str | None = None,
+) -> dict[str, Any]:
+    settings = matcher.settings
+    k = k or settings.reasoning_max_options
+    constraints = constraints or Constraints()
+    target = view.node(target_id)
+    if target is None:
+        raise NotFoundError(
+            f"no node {target_id!r}",
+            hint="use a qualification id (nsk:…) or an ESCO occupation URI",
+        )
+    held = held_items(view, [*have, *skills])
+    base = {"target": item_ref(target, lang), "constraints": constraints.to_dict()}
+    comp = _composition_target(view, target, {n.id for n in held.nodes}, k, lang)
+    if comp is not None:
+        return {**base, **comp}
+    reqs, req_kind = requirements_of(view, target)
+    held_pool = matcher.pool(held.units)
+    matcher.vectors([u.text for u in reqs.units])
+    held_cov = [held_pool.cover(u) for u in reqs.units]
+    gaps = [r.unit for r in held_cov if r.status != "covered"]
+    exclude = {n.id for n in held.nodes}
+    cands, refused = candidates_for(view, matcher, target, gaps, exclude, constraints)
+    sets, method, guarantee = choose(cands, k, settings.stack_exact_max_candidates)
+    covered0 = {r.unit.id for r in held_cov if r.status == "covered"}
+    total = len(reqs.units)
+    unit_by_id = {u.id: u for u in reqs.units}
+    out_paths = []
+    for chosen in sets:
+        done = set(covered0)
+        steps = []
+        ordered = _order(chosen)
+        for i, cand in enumerate(ordered, start=1):
+            new = [r for r in sorted(cand.covers) if r not in done]
+            done |= set(cand.covers)
+            prereq = cand.node.props.get("prerequisites")
+            declared_prereq = [e.target for e in view.out(EdgeKind.PREREQUISITE, cand.id)]
+            steps.append(
+                {
+                    "position": i,
+                    "item": item_ref(cand.node, lang),
+                    "covers": [
+                        {"requirement": unit_by_id[r].ref(), "evidence": _why(cand.covers[r])}
+                        for r in new
+                    ],
+                    "also_covers": sorted(set(cand.covers) - set(new)),
+                    "prerequisites": declared_prereq,
+                    "prerequisites_text": prereq if isinstance(prereq, str) else None,
+                    "mode": cand.node.props.get("mode"),
+                    "language": cand.node.props.get("language"),
+                    "cumulative": {
+                        "covered": len(done),
+                        "total": total,
+                        "ratio": round(len(done) / total, 4) if total else None,
+                        **totals([c.node for c in ordered[:i]]),
+                    },
+                }
+            )
+        remaining = [unit_by_id[u.id].ref() for u in reqs.units if u.id not in done]
+        out_paths.append(
+            {
+                "steps": steps,
+                "coverage": round(len(done) / total, 4) if total else None,
+                "complete": not remaining and not reqs.truncated,
+                "gaps": remaining,
+                "totals": totals([c.node for c in ordered]),
+            }
+        )
+    notes = [*reqs.notes, *held.notes]
+    if reqs.truncated:
+        notes.append("the target's list is cut short in the source: coverage is of the listed ones")
+    if refused:
+        notes.append(
+            "candidates left out by the constraints: "
+            + ", ".join(f"{n} ({why})" for why, n in sorted(refused.items()))
+        )
+    uncoverable = [u.ref() for u in gaps if not any(u.id in c.covers for c in cands)]
+    return {
+        **base,
+        "requirements": {"kind": req_kind, "total": total, "truncated": reqs.truncated},
+        "held_coverage": {
+            "covered": [r.to_dict() for r in held_cov if r.status == "covered"],
+            "count": len(covered0),
+            "total": total,
+            "ratio": round(len(covered0) / total, 4) if total else None,
+            "bound": "lower" if held.truncated else None,
+        },
+        "pathways": out_paths,
+        "uncoverable": uncoverable,
+        "candidates_considered": len(cands),
+        "method": method,
+        "guarantee": guarantee,
+        "notes": notes,
+    }

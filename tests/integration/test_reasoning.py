@@ -1,0 +1,325 @@
+"""Recognition, competence-level stacking and pathways on the bundled real data.
+
+Expected answers are computed by hand from the source files, read here independently of
+the ingesters (data/nsk/qualifications.jsonl, upk_compositions.jsonl, offers.jsonl):
+
+- nsk-6 "Příprava teplých pokrmů" and nsk-9 (both EQF 3) list Czech competences; three of
+  nsk-9's four names are word for word in nsk-6's list ("Volba postupu práce, …",
+  "Přejímka potravinářských surovin", "Sestavení jídelního lístku a sledu pokrmů"); the
+  fourth, "Příprava surovin pro výrobu jídel", is only a cut "Příprava surovin pro…" in
+  nsk-6 — not provably the same. So nsk-6 covers 3 of nsk-9's 4 listed competences:
+  partially_covers. nsk-1430 lists "Příprava surovin pro výrobu jídel" word for word.
+- nsk-274 (EQF 3) and nsk-1211 (EQF 5) both list "Orientace ve stavebních výkresech a
+  dokumentaci": the same competence name at two levels.
+- Offer mc-014 is titled "Zkouška profesní kvalifikace … 69-017-M": the provider names the
+  PK it examines (record code-69-017-M).
+- Jemný mechanik 23-99-H/14 is any_one_of over four PKs; Elektrikář 26-99-H/08 all_of five.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from credgraph.api import create_app
+from credgraph.errors import NotFoundError, QueryError
+from credgraph.graph.base import Direction
+from credgraph.models import Edge, EdgeKind
+from credgraph.reasoning.service import Reasoner
+from tests.conftest import CACHE, REPO, Bundled
+
+pytestmark = pytest.mark.slow
+DATA = REPO / "data"
+
+
+def _records(path: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            out[record["id"]] = record
+    return out
+
+
+QUALS = _records(DATA / "nsk" / "qualifications.jsonl")
+
+
+def _key(name: str) -> str:
+    # the comparison docs/reasoning.md states: trim, case fold, drop a trailing level "(3)"
+    return re.sub(r"\s*\(\d\)\s*$", "", " ".join(name.split()).casefold()).rstrip(" .")
+
+
+def _names(record_id: str) -> list[str]:
+    return [c["name"] for c in QUALS[record_id]["competences_cs"]]
+
+
+@pytest.fixture(scope="module")
+def reasoner(bundled: Bundled) -> Reasoner:
+    return Reasoner(bundled.store, bundled.settings, bundled.search.embedder)
+
+
+def _competence(bundled: Bundled, qualification: str, name: str) -> str:
+    for edge, node in bundled.store.neighbours(
+        qualification, [EdgeKind.HAS_COMPETENCE], Direction.OUT
+    ):
+        if node.labels.get("cs") == name:
+            return edge.target
+    raise AssertionError(f"{name} not a competence of {qualification}")
+
+
+def _covered(answer: dict, direction: str) -> list[str]:  # type: ignore[type-arg]
+    return [
+        e["unit"]["text"]
+        for e in answer["evidence"]
+        if e["direction"] == direction and e["status"] == "covered"
+    ]
+
+
+def test_shared_competences_give_partial_cover_with_evidence(reasoner: Reasoner) -> None:
+    shared = {_key(n) for n in _names("nsk-6")} & {_key(n) for n in _names("nsk-9")}
+    assert len(shared) == 3  # by hand: the three names quoted in the module docstring
+    answer = reasoner.recognise("nsk:nsk-6", "nsk:nsk-9")
+    assert answer["verdict"] == answer["computed_verdict"] == "partially_covers"
+    assert answer["verdict_source"] == "computed"
+    cov = answer["coverage"]["a_covers_b"]
+    assert (cov["covered"], cov["total"]) == (3, len(_names("nsk-9")))
+    assert {_key(t) for t in _covered(answer, "a_covers_b")} == shared
+    # every number is the count of its evidence items
+    for direction in ("a_covers_b", "b_covers_a"):
+        items = [e for e in answer["evidence"] if e["direction"] == direction]
+        summary = answer["coverage"][direction]
+        assert summary["total"] == len(items)
+        for status, key in (("covered", "covered"), ("related", "related"), ("gap", "gaps")):
+            assert summary[key] == sum(1 for e in items if e["status"] == status)
+    for e in answer["evidence"]:
+        if e["status"] == "covered" and e["direction"] == "a_covers_b":
+            assert e["evidence"]["source"]["of"] == "nsk:nsk-6"
+            assert _key(e["evidence"]["source"]["text"]) == _key(e["unit"]["text"])
+    gaps = [
+        e["unit"]["text"]
+        for e in answer["evidence"]
+        if e["direction"] == "a_covers_b" and e["status"] != "covered"
+    ]
+    assert gaps == ["Příprava surovin pro výrobu jídel"]
+    assert answer["level"] == {"a": 3, "b": 3, "comparison": "same", "basis": "EQF level"}
+    assert cov["bound"] == "lower"  # nsk-6's list is cut short in the source
+
+
+def test_level_mismatch_caps_the_verdict(bundled: Bundled, reasoner: Reasoner) -> None:
+    name = "Orientace ve stavebních výkresech a dokumentaci"
+    assert name in _names("nsk-274") and name in _names("nsk-1211")
+    assert (QUALS["nsk-274"]["eqf_level"], QUALS["nsk-1211"]["eqf_level"]) == (3, 5)
+    higher = _competence(bundled, "nsk:nsk-1211", name)
+    up = reasoner.recognise("nsk:nsk-274", higher)
+    assert up["coverage"]["a_covers_b"]["covered"] == 1
+    assert up["level"]["comparison"] == "a_lower"
+    assert up["verdict"] == "partially_covers"
+    assert any("level mismatch" in r for r in up["reasons"])
+    lower = _competence(bundled, "nsk:nsk-274", name)
+    down = reasoner.recognise("nsk:nsk-1211", lower)
+    assert down["level"]["comparison"] == "a_higher"
+    assert down["verdict"] == "covers"
+
+
+def test_composition_rules_decide_member_recognition(reasoner: Reasoner) -> None:
+    one = reasoner.recognise("nsk:code-23-031-H", "nsk:upk-23-99-H-14")
+    assert one["verdict"] == "covers"  # any_one_of: one PK proves the ÚPK
+    part = reasoner.recognise("nsk:nsk-574", "nsk:upk-26-99-H-08")
+    assert part["verdict"] == "partially_covers"  # all_of: one of five
+    assert any(e.get("rule") == "all_of" for e in part["evidence"] if e["direction"] == "declared")
+
+
+def test_provider_declaration_links_offer_to_its_pk(reasoner: Reasoner) -> None:
+    offers = _records(DATA / "microcredentials" / "offers.jsonl")
+    assert "69-017-M" in offers["mc-014-48c7c76d"]["title"]
+    assert QUALS["code-69-017-M"]["code"] == "69-017-M"
+    answer = reasoner.recognise("mc:mc-014-48c7c76d", "nsk:code-69-017-M")
+    assert answer["verdict"] == "covers"
+    declared = [e for e in answer["evidence"] if e["direction"] == "declared"]
+    assert declared and declared[0]["props"]["named"] == "69-017-M"
+    stack = reasoner.stack("nsk:code-69-017-M", ["mc:mc-014-48c7c76d"])
+    assert stack["held_coverage"]["complete"] is True
+    assert stack["held_coverage"]["declared"][0]["props"]["field"] == "title"
+
+
+def test_decision_overrides_the_computed_verdict(bundled: Bundled) -> None:
+    settings = bundled.settings.model_copy(update={"api_key": SecretStr("test-key")})
+    body = {"a": "nsk:nsk-12", "b": "nsk:nsk-15"}
+    try:
+        with TestClient(create_app(settings, bundled.store, bundled.search)) as client:
+            before = client.post("/v1/recognition", json=body).json()
+            assert before["verdict_source"] == "computed" and before["decision"] is None
+            decision = {**body, "verdict": "equivalent", "decided_by": "recognition office"}
+            refused = client.post("/v1/recognition/decisions", json=decision)
+            assert refused.status_code == 401
+            made = client.post(
+                "/v1/recognition/decisions", json=decision, headers={"X-API-Key": "test-key"}
+            )
+            assert made.status_code == 201, made.text
+            after = client.post("/v1/recognition", json=body).json()
+        assert before["verdict"] != "equivalent"
+        assert after["verdict"] == "equivalent" and after["verdict_source"] == "decision"
+        assert after["computed_verdict"] == before["verdict"]
+        assert after["decision"]["decided_by"] == "recognition office"
+    finally:
+        bundled.store.delete_edges([Edge("nsk:nsk-12", EdgeKind.RECOGNISED_AS, "nsk:nsk-15")])
+
+
+def test_competence_stacking_closes_the_gap_exactly(reasoner: Reasoner) -> None:
+    gap = "Příprava surovin pro výrobu jídel"
+    assert gap in _names("nsk-1430")
+    answer = reasoner.stack("nsk:nsk-9", ["nsk:nsk-6"])
+    held = answer["held_coverage"]
+    assert (held["count"], held["total"]) == (3, 4)
+    assert answer["method"] == "milp-set-cover" and answer["guarantee"]["optimal"]
+    best = answer["options"][0]
+    # a same-name match (score 1.0) is the strongest evidence: the exact cover takes it
+    assert best["credentials"] == ["nsk:nsk-1430"]
+    assert best["coverage"] == 1.0 and best["gaps"] == []
+    assert [c["requirement"]["text"] for c in best["covered"]] == [gap]
+    assert best["covered"][0]["evidence"]["method"] == "same_name"
+    assert best["complete_after"] is None  # nsk-9's list is cut short: cannot claim complete
+    assert all(len(o["credentials"]) == 1 for o in answer["options"])
+
+
+def test_pathway_through_a_composition(reasoner: Reasoner) -> None:
+    members = ["nsk:code-23-030-H", "nsk:code-23-031-H", "nsk:code-23-032-H", "nsk:code-23-033-H"]
+    answer = reasoner.pathways("nsk:upk-23-99-H-14", k=3)
+    assert answer["method"] == "nsk-composition"
+    assert answer["requirements"] == {"kind": "composition", "rule": "any_one_of", "total": 4}
+    firsts = [p["steps"][0]["item"]["id"] for p in answer["pathways"]]
+    assert firsts == members[:3]  # one-step alternatives, in id order
+    done = reasoner.pathways("nsk:upk-23-99-H-14", have=["nsk:code-23-031-H"])
+    assert done["pathways"] == [] and done["held_coverage"]["complete"] is True
+    elektrikar = reasoner.pathways("nsk:upk-26-99-H-08", have=["nsk:nsk-574"])
+    (only,) = elektrikar["pathways"]
+    assert [s["item"]["id"] for s in only["steps"]] == [
+        "nsk:code-26-017-H",
+        "nsk:code-26-018-H",
+        "nsk:code-26-019-H",
+        "nsk:code-26-020-H",
+    ]
+    assert only["steps"][-1]["cumulative"]["members_held"] == 5
+
+
+def _essential_skills(occupation: str) -> list[str]:
+    """From the ESCO CSV itself (not the graph)."""
+    import csv
+
+    out = []
+    folder = DATA / "esco" / "v1.1.1_en"
+    path = next(folder.glob("occupationSkillRelations*.csv*"))
+    if path.suffix == ".gz":
+        import gzip
+
+        handle = gzip.open(path, "rt", encoding="utf-8", newline="")
+    else:
+        handle = path.open(encoding="utf-8", newline="")
+    with handle:
+        for row in csv.DictReader(handle):
+            if row["occupationUri"] == occupation and row["relationType"] == "essential":
+                out.append(row["skillUri"])
+    return sorted(set(out))
+
+
+def test_pathway_to_an_occupation_counts_held_skills(
+    reasoner: Reasoner, bundled: Bundled
+) -> None:
+    cook = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
+    listed = _essential_skills(cook)
+    skills = sorted(bundled.store.has_nodes(listed))  # rows naming absent skills are skipped
+    assert len(skills) == len(listed)  # (none for this occupation)
+    assert len(skills) > 5
+    full = reasoner.pathways(cook, skills=skills)
+    assert full["requirements"]["kind"] == "essential_skills"
+    assert full["held_coverage"]["count"] == full["requirements"]["total"] == len(skills)
+    assert full["pathways"] == []
+    part = reasoner.pathways(cook, skills=skills[1:])
+    assert part["held_coverage"]["count"] == len(skills) - 1
+    for path in part["pathways"]:
+        covered = [c["requirement"]["id"] for s in path["steps"] for c in s["covers"]]
+        assert set(covered) <= {skills[0]}
+
+
+def test_pathway_constraints_filter_candidates(reasoner: Reasoner) -> None:
+    answer = reasoner.pathways("nsk:nsk-9", have=["nsk:nsk-6"])
+    ids = {s["item"]["id"] for p in answer["pathways"] for s in p["steps"]}
+    assert "nsk:nsk-1430" in ids  # EQF 4, covers the gap by name
+    from credgraph.reasoning.requirements import Constraints
+
+    capped = reasoner.pathways("nsk:nsk-9", have=["nsk:nsk-6"], constraints=Constraints(max_eqf=3))
+    capped_ids = {s["item"]["id"] for p in capped["pathways"] for s in p["steps"]}
+    assert "nsk:nsk-1430" not in capped_ids
+    assert any("EQF" in n for n in capped["notes"])
+
+
+def test_bad_requests(reasoner: Reasoner, bundled: Bundled) -> None:
+    with pytest.raises(NotFoundError):
+        reasoner.recognise("nsk:nope", "nsk:nsk-9")
+    provider = next(_providers(bundled))
+    with pytest.raises(QueryError, match="provider"):
+        reasoner.recognise(provider, "nsk:nsk-9")  # a provider has nothing to compare
+    with pytest.raises(QueryError, match="qualification or occupation"):
+        reasoner.pathways(provider)
+    with pytest.raises(NotFoundError, match="held"):
+        reasoner.stack("nsk:nsk-9", ["nsk:nope"])
+    with TestClient(create_app(bundled.settings, bundled.store, bundled.search)) as client:
+        r = client.post("/v1/recognition", json={"a": "nsk:nsk-6"})
+        assert r.status_code == 422
+        r = client.post("/v1/pathways", json={"target": "nsk:nsk-9", "constraints": {"x": 1}})
+        assert r.status_code == 422
+        r = client.post("/v1/recognition/decisions", json={"a": "a", "b": "b", "verdict": "ok"})
+        assert r.status_code in (403, 422)
+        r = client.post(
+            "/v1/recognition/decisions",
+            json={"a": "nsk:nsk-6", "b": "nsk:nsk-9", "verdict": "covers", "decided_by": "x"},
+        )
+        assert r.status_code == 403  # no API key configured: writing is off
+        assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def _providers(bundled: Bundled):  # type: ignore[no-untyped-def]
+    from credgraph.models import NodeKind
+
+    return (n.id for n in bundled.store.iter_nodes(NodeKind.PROVIDER))
+
+
+def test_cli_matches_api(bundled: Bundled) -> None:
+    env_args = ["--quiet", "--data-dir", str(bundled.settings.data_dir)]
+    import os
+
+    env = {**os.environ, "CREDGRAPH_EMBEDDING_CACHE": str(CACHE / "embeddings-test.sqlite")}
+    cli = subprocess.run(
+        [sys.executable, "-m", "credgraph", *env_args, "recognise", "nsk:nsk-6", "nsk:nsk-9"]
+        + ["--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env=env,
+    )
+    assert cli.returncode == 0, cli.stderr
+    path = subprocess.run(
+        [sys.executable, "-m", "credgraph", *env_args, "pathway", "--to", "nsk:nsk-9"]
+        + ["--have", "nsk:nsk-6", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env=env,
+    )
+    assert path.returncode == 0, path.stderr
+    with TestClient(create_app(bundled.settings, bundled.store, bundled.search)) as client:
+        api = client.post("/v1/recognition", json={"a": "nsk:nsk-6", "b": "nsk:nsk-9"}).json()
+        api_path = client.post(
+            "/v1/pathways", json={"target": "nsk:nsk-9", "have": ["nsk:nsk-6"]}
+        ).json()
+    assert json.loads(cli.stdout) == api
+    assert json.loads(path.stdout) == api_path
