@@ -167,3 +167,18 @@ def test_reasoning_identical(bundled: Bundled, on_neo4j: OnNeo4j) -> None:
         assert stack_options(bundled.store, target, held) == stack_options(
             on_neo4j.store, target, held
         ), target
+
+
+def test_recognition_pathways_and_competence_stacking_identical(
+    bundled: Bundled, on_neo4j: OnNeo4j
+) -> None:
+    from credgraph.reasoning.service import Reasoner
+
+    emb = Reasoner(bundled.store, bundled.settings, bundled.search.embedder)
+    neo = Reasoner(on_neo4j.store, on_neo4j.settings, on_neo4j.search.embedder)
+    cook = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
+    for a, b in [("nsk:nsk-6", "nsk:nsk-9"), ("mc:mc-014-48c7c76d", "nsk:code-69-017-M")]:
+        assert emb.recognise(a, b) == neo.recognise(a, b), (a, b)
+    assert emb.stack("nsk:nsk-9", ["nsk:nsk-6"]) == neo.stack("nsk:nsk-9", ["nsk:nsk-6"])
+    assert emb.pathways("nsk:upk-23-99-H-14") == neo.pathways("nsk:upk-23-99-H-14")
+    assert emb.pathways(cook, ["nsk:nsk-6"]) == neo.pathways(cook, ["nsk:nsk-6"])

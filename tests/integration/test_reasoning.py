@@ -216,22 +216,17 @@ def _essential_skills(occupation: str) -> list[str]:
     out = []
     folder = DATA / "esco" / "v1.1.1_en"
     path = next(folder.glob("occupationSkillRelations*.csv*"))
-    if path.suffix == ".gz":
-        import gzip
+    import gzip
 
-        handle = gzip.open(path, "rt", encoding="utf-8", newline="")
-    else:
-        handle = path.open(encoding="utf-8", newline="")
-    with handle:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if row["occupationUri"] == occupation and row["relationType"] == "essential":
                 out.append(row["skillUri"])
     return sorted(set(out))
 
 
-def test_pathway_to_an_occupation_counts_held_skills(
-    reasoner: Reasoner, bundled: Bundled
-) -> None:
+def test_pathway_to_an_occupation_counts_held_skills(reasoner: Reasoner, bundled: Bundled) -> None:
     cook = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
     listed = _essential_skills(cook)
     skills = sorted(bundled.store.has_nodes(listed))  # rows naming absent skills are skipped
@@ -297,8 +292,16 @@ def test_cli_matches_api(bundled: Bundled) -> None:
 
     env = {**os.environ, "CREDGRAPH_EMBEDDING_CACHE": str(CACHE / "embeddings-test.sqlite")}
     cli = subprocess.run(
-        [sys.executable, "-m", "credgraph", *env_args, "recognise", "nsk:nsk-6", "nsk:nsk-9"]
-        + ["--json"],
+        [
+            sys.executable,
+            "-m",
+            "credgraph",
+            *env_args,
+            "recognise",
+            "nsk:nsk-6",
+            "nsk:nsk-9",
+            "--json",
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -307,8 +310,10 @@ def test_cli_matches_api(bundled: Bundled) -> None:
     )
     assert cli.returncode == 0, cli.stderr
     path = subprocess.run(
-        [sys.executable, "-m", "credgraph", *env_args, "pathway", "--to", "nsk:nsk-9"]
-        + ["--have", "nsk:nsk-6", "--json"],
+        [
+            *(sys.executable, "-m", "credgraph", *env_args),
+            *("pathway", "--to", "nsk:nsk-9", "--have", "nsk:nsk-6", "--json"),
+        ],
         capture_output=True,
         text=True,
         check=False,

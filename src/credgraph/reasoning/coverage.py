@@ -34,7 +34,7 @@ match carries the ids and texts that make it, so a person can check it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -251,14 +251,15 @@ class Matcher:
             return "related" if match.score >= s.related_min_score else "gap"
         return "related"  # hierarchy neighbours show relatedness, not coverage
 
-    def pool(self, sources: Sequence[Unit], key: str | None = None) -> Pool:
-        """An index over ``sources``; with ``key`` it is kept for later requests."""
-        if key is not None and key in self._pools:
-            return self._pools[key]
-        made = Pool(self, sources)
-        if key is not None:
-            self._pools[key] = made
-        return made
+    def pool(self, sources: Sequence[Unit]) -> Pool:
+        """An index over ``sources`` (for one request)."""
+        return Pool(self, sources)
+
+    def cached_pool(self, key: str, sources: Callable[[], Sequence[Unit]]) -> Pool:
+        """An index over ``sources()``, built once and kept for later requests."""
+        if key not in self._pools:
+            self._pools[key] = Pool(self, sources())
+        return self._pools[key]
 
     def cover_all(self, targets: Sequence[Unit], sources: Sequence[Unit]) -> list[UnitCoverage]:
         pool = self.pool(sources)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from credgraph.errors import NotFoundError
-from credgraph.models import EdgeKind, Node, NodeKind
+from credgraph.models import EdgeKind, Node
 from credgraph.reasoning.coverage import Match, Matcher
 from credgraph.reasoning.planning import Candidate, choose, totals
 from credgraph.reasoning.recognition import eqf_of, item_ref
@@ -72,10 +72,7 @@ def _composition_target(
         steps = []
         for i, node in enumerate(plan, start=1):
             via = [
-                {"credential": c.id, "edge": e.to_dict()}
-                for c in view.of_kind(NodeKind.CREDENTIAL)
-                for e in view.stacks_into(c)
-                if e.target == node.id
+                {"credential": e.source, "edge": e.to_dict()} for e in view.declared_into(node.id)
             ]
             steps.append(
                 {

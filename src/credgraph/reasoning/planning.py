@@ -4,7 +4,8 @@ totals that are sums only where every part states a number.
 
 Exact: minimise the number of items such that every requirement some candidate can cover
 is covered (ties broken by known hours, then ids). Alternatives come from re-solving with
-each earlier answer forbidden (a "no-good" cut), so they are the next-best distinct sets.
+each earlier answer forbidden (a "no-good" cut: not all of its items again), so they are the
+next-best sets that do not contain an earlier answer (a superset only adds a redundant item).
 Greedy: repeatedly take the item covering the most open requirements (ties: fewer known
 hours, then id); it uses at most H(m) ≤ ln(m)+1 times the optimal number of items, m being
 the most requirements one item covers (Chvátal 1979).

@@ -143,7 +143,7 @@ def candidates_for(
 ) -> tuple[list[Candidate], dict[str, int]]:
     """Items of the catalogue that cover at least one gap (with the match as evidence), and
     providers' declarations that an item leads to the target (covering every gap)."""
-    pool = matcher.pool(catalogue_units(view), key="catalogue")
+    pool = matcher.cached_pool("catalogue", lambda: catalogue_units(view))
     by_id: dict[str, Candidate] = {}
     refused: dict[str, int] = {}
 
@@ -167,13 +167,11 @@ def candidates_for(
             cand = admit(owner)
             if cand is not None:
                 cand.covers[gap.id] = match
-    for cred in view.of_kind(NodeKind.CREDENTIAL):
-        for edge in view.stacks_into(cred):
-            if edge.target == target.id:
-                cand = admit(cred.id)
-                if cand is not None:
-                    for gap in gaps:
-                        cand.covers[gap.id] = {"method": "declared", "edge": edge.to_dict()}
+    for edge in view.declared_into(target.id):
+        cand = admit(edge.source)
+        if cand is not None:
+            for gap in gaps:
+                cand.covers[gap.id] = {"method": "declared", "edge": edge.to_dict()}
     return sorted(by_id.values(), key=lambda c: c.id), refused
 
 

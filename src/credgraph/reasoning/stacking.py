@@ -248,12 +248,7 @@ def stack(
         answer = stack_options(view.store, target_id, held, lang, declared)
         for option in answer["options"]:
             option["prepared_by"] = {
-                pk: [
-                    c.id
-                    for c in view.of_kind(NodeKind.CREDENTIAL)
-                    if any(e.target == pk for e in view.stacks_into(c))
-                ]
-                for pk in option["credentials"]
+                pk: [e.source for e in view.declared_into(pk)] for pk in option["credentials"]
             }
         return answer
     return _competence_stack(view, matcher, target, items, lang, constraints or Constraints())

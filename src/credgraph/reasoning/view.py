@@ -47,6 +47,8 @@ class ReasoningView:
         self._out: dict[EdgeKind, dict[str, list[Edge]]] = {}
         self._in: dict[EdgeKind, dict[str, list[Edge]]] = {}
         self._codes: dict[str, list[str]] | None = None
+        self._declared: dict[str, list[Edge]] = {}
+        self._declared_into: dict[str, list[Edge]] | None = None
 
     # nodes
 
@@ -118,6 +120,8 @@ class ReasoningView:
         """What a credential declares it leads to: STACKS_INTO edges from the sources, and
         NSK codes / record ids named in its title or ``issued_as`` (method ``declared``,
         with the field and the text that declares it)."""
+        if credential.id in self._declared:
+            return self._declared[credential.id]
         edges = list(self.out(EdgeKind.STACKS_INTO, credential.id))
         seen = {e.target for e in edges}
         codes = self.qualifications_by_code()
@@ -140,4 +144,15 @@ class ReasoningView:
                             {"method": "declared", "field": field, "named": named},
                         )
                     )
+        self._declared[credential.id] = edges
         return edges
+
+    def declared_into(self, target: str) -> list[Edge]:
+        """Declarations (as in ``stacks_into``) of every credential that lead to ``target``."""
+        if self._declared_into is None:
+            index: dict[str, list[Edge]] = defaultdict(list)
+            for cred in self.of_kind(NodeKind.CREDENTIAL):
+                for edge in self.stacks_into(cred):
+                    index[edge.target].append(edge)
+            self._declared_into = dict(index)
+        return self._declared_into.get(target, [])
