@@ -239,6 +239,20 @@ class _Reasoning:
         self.store.close()
 
 
+def _check_mode(value: str | None) -> str | None:
+    if value is not None and not (0 < len(value.strip()) <= 40):
+        raise click.BadParameter("give a mode of 1 to 40 characters (e.g. online, onsite)")
+    return value.strip() if value else None
+
+
+def _check_finite(value: float | None) -> float | None:
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of hours")
+    return value
+
+
 def _constraints(
     mode: str | None, language: str | None, max_hours: float | None, max_eqf: int | None
 ) -> Any:
@@ -290,9 +304,24 @@ def stack(
 @click.option("--to", "target", required=True, help="Target qualification id or occupation URI.")
 @click.option("--have", multiple=True, help="Held credential / qualification ids; repeat.")
 @click.option("--skill", multiple=True, help="Held ESCO skill URIs (or esco: ids); repeat.")
-@click.option("--mode", default=None, help="Only credentials in this mode (online, onsite, …).")
-@click.option("--language", default=None, help="Only items taught/examined in this language.")
-@click.option("--max-hours", type=click.FloatRange(min=0), default=None)
+@click.option(
+    "--mode",
+    default=None,
+    callback=lambda _c, _p, v: _check_mode(v),
+    help="Only credentials in this mode (online, onsite, …).",
+)
+@click.option(
+    "--language",
+    default=None,
+    callback=lambda _c, _p, v: _check_lang(v),
+    help="Only items taught/examined in this language (ISO 639 code).",
+)
+@click.option(
+    "--max-hours",
+    type=click.FloatRange(min=0, max=100_000),
+    default=None,
+    callback=lambda _c, _p, v: _check_finite(v),
+)
 @click.option("--max-eqf", type=click.IntRange(1, 8), default=None)
 @click.option("-k", "k", type=click.IntRange(1, 20), default=None, help="Alternatives to return.")
 @_LANG_OPTION

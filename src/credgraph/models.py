@@ -161,3 +161,14 @@ def display_label(node: Node, lang: str | None) -> tuple[str, str | None]:
         if text:
             return text.strip(), code
     return node.id, None
+
+
+def kind_phrase(kind: NodeKind) -> str:
+    """ "a qualification", "an occupation": for messages."""
+    name = kind.value
+    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+
+
+def short_id(node_id: str, limit: int = 120) -> str:
+    """An id as shown in a message: repr-quoted, cut to ``limit`` characters."""
+    return repr(node_id if len(node_id) <= limit else node_id[:limit] + "…")

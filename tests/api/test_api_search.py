@@ -59,7 +59,19 @@ def test_czech_query_finds_the_occupation(esco_client: TestClient) -> None:
 def test_result_is_the_search_service_hit(esco_client: TestClient, esco_search: Any) -> None:
     body = search(esco_client, q="svářeč", limit=3, lang="en")
     expected = [h.to_dict() for h in esco_search.search("svářeč", lang="en", limit=3)]
-    assert body["results"] == expected
+    # the API's service and the fixture's embed the query in separate ONNX sessions, whose
+    # float reductions may differ in the last bits (seen: dense 0.9084 vs 0.908399), so
+    # scores are compared to 1e-5 and everything else exactly
+    assert [_without_scores(h) for h in body["results"]] == [_without_scores(h) for h in expected]
+    for got, want in zip(body["results"], expected, strict=True):
+        assert got["score"] == pytest.approx(want["score"], abs=1e-5)
+        assert got["scores"].keys() == want["scores"].keys()
+        for part, value in want["scores"].items():
+            assert got["scores"][part] == pytest.approx(value, abs=1e-5)
+
+
+def _without_scores(hit: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in hit.items() if k not in ("score", "scores")}
 
 
 @pytest.mark.parametrize(("lang", "label"), [("cs", "svářeč"), ("en", "welder")])

@@ -104,6 +104,9 @@ def test_openapi_lists_every_v1_route(tiny_client: TestClient, tiny_graph: Any) 
         "/v1/stats",
         "/v1/health",
         "/v1/stacking",
+        "/v1/pathways",
+        "/v1/recognition",
+        "/v1/recognition/decisions",
     }
     assert set(spec["paths"]) == v1
     for path, item in spec["paths"].items():

@@ -328,3 +328,62 @@ def test_cli_matches_api(bundled: Bundled) -> None:
         ).json()
     assert json.loads(cli.stdout) == api
     assert json.loads(path.stdout) == api_path
+
+
+def test_holding_the_target_or_comparing_an_item_with_itself(reasoner: Reasoner) -> None:
+    # nsk-6's list is cut short, which caps "covers" for other items — not for itself
+    assert reasoner.recognise("nsk:nsk-6", "nsk:nsk-6")["verdict"] == "equivalent"
+    for target in ("nsk:nsk-9", "nsk:upk-23-99-H-14"):
+        stack = reasoner.stack(target, [target])
+        assert stack["held_coverage"]["complete"] is True and stack["options"] == []
+        path = reasoner.pathways(target, [target])
+        assert path["pathways"] == []
+    # the exam offer for PK 69-017-M counts as holding that PK in pathways, as in stacking
+    path = reasoner.pathways("nsk:code-69-017-M", ["mc:mc-014-48c7c76d"])
+    assert path["pathways"] == [] and path["method"] == "held"
+    assert path["notes"] == ["a held offer declares that it leads to the target"]
+
+
+def test_decisions_refuse_what_recognition_refuses(bundled: Bundled) -> None:
+    """Found by an adversarial pass: decisions stored pairs /v1/recognition rejects."""
+    settings = bundled.settings.model_copy(update={"api_key": SecretStr("k")})
+    key = {"X-API-Key": "k"}
+    occupation = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
+    base = {"verdict": "covers", "decided_by": "office"}
+    with TestClient(create_app(settings, bundled.store, bundled.search)) as client:
+        cases = [
+            ({"a": occupation, "b": "nsk:nsk-6"}, 400, "is an occupation"),
+            ({"a": "nsk:nsk-6", "b": "nsk:nsk-6"}, 400, "same item"),
+            ({"a": "nsk:nsk-6", "b": "nsk:nsk-9", "decided_by": "   "}, 422, "decided_by"),
+            ({"a": "nsk:nsk-6", "b": "nsk:nsk-9", "decided_by": "a\u0000b"}, 422, "decided_by"),
+            ({"a": "nope", "b": "nsk:nsk-9"}, 404, "'nope' (A)"),
+        ]
+        for body, status, text in cases:
+            r = client.post("/v1/recognition/decisions", json={**base, **body}, headers=key)
+            assert r.status_code == status, (body, r.text)
+            assert text in r.json()["detail"]
+        both = client.post("/v1/recognition", json={"a": "nope", "b": "nope2"})
+        assert both.status_code == 404
+        assert "'nope' (A)" in both.json()["detail"] and "'nope2' (B)" in both.json()["detail"]
+        skill = client.post("/v1/pathways", json={"target": "nsk:nsk-6", "skills": ["nsk:nsk-9"]})
+        assert skill.status_code == 400 and "not an ESCO skill" in skill.json()["detail"]
+    assert not [
+        e
+        for e in bundled.store.iter_edges(EdgeKind.RECOGNISED_AS)
+        if e.source in ("nope", occupation)
+    ]
+
+
+def test_cli_refuses_values_json_cannot_carry(bundled: Bundled) -> None:
+    base = [sys.executable, "-m", "credgraph", "--quiet"]
+    base += ["--data-dir", str(bundled.settings.data_dir), "pathway", "--to", "nsk:nsk-6"]
+    for value in ("nan", "1e400"):
+        done = subprocess.run(
+            [*base, "--max-hours", value, "--json"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert done.returncode == 2 and done.stdout == "", value
+        assert done.stderr.startswith("error: Invalid value for '--max-hours'")

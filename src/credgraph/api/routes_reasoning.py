@@ -65,10 +65,21 @@ class DecisionRequest(BaseModel):
     a: ItemId
     b: ItemId
     verdict: Literal["equivalent", "covers", "partially_covers", "related", "not_comparable"]
-    decided_by: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
-        description="Who decided (an office, not a learner: no personal data)."
-    )
-    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    decided_by: Annotated[
+        str,
+        StringConstraints(
+            min_length=1, max_length=200, strip_whitespace=True, pattern=r"^[^\x00-\x1f\x7f]+$"
+        ),
+    ] = Field(description="Who decided (an office, not a learner: no personal data).")
+    note: (
+        Annotated[
+            str,
+            StringConstraints(
+                max_length=2000, strip_whitespace=True, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
+            ),
+        ]
+        | None
+    ) = Field(default=None, description="Reasons, references (newlines and tabs allowed).")
 
 
 def _lang(value: str | None) -> str | None:

@@ -380,9 +380,7 @@ def summary(
         bound = "lower"
         notes.append("the source's list is cut short: more could be covered (lower bound)")
     if target_truncated:
-        notes.append(
-            "the target's list is cut short: the ratio is over the listed competences only"
-        )
+        notes.append("the target's list is cut short: the ratio is over the listed units only")
     return {
         "covered": covered,
         "related": related,

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from credgraph.errors import NotFoundError
-from credgraph.models import EdgeKind, Node
+from credgraph.models import EdgeKind, Node, NodeKind
 from credgraph.reasoning.coverage import Match, Matcher
 from credgraph.reasoning.planning import Candidate, choose, totals
 from credgraph.reasoning.recognition import eqf_of, item_ref
@@ -27,6 +27,7 @@ from credgraph.reasoning.requirements import (
     Constraints,
     candidates_for,
     held_items,
+    language_of,
     requirements_of,
 )
 from credgraph.reasoning.view import ReasoningView
@@ -44,6 +45,16 @@ def _why(value: Match | dict[str, Any]) -> dict[str, Any]:
     return value.to_dict() if isinstance(value, Match) else value
 
 
+def _complete(rule: str, target_held: bool, missing: int, members: int) -> bool | None:
+    if target_held or (rule == "all_of" and missing == 0):
+        return True
+    if rule == "all_of":
+        return False
+    if rule == "any_one_of":
+        return missing < members
+    return None  # groups not visible / rule unknown: cannot tell
+
+
 def _composition_target(
     view: ReasoningView, target: Node, held: set[str], k: int, lang: str | None
 ) -> dict[str, Any] | None:
@@ -55,6 +66,8 @@ def _composition_target(
     nodes = [n for n in (view.node(e.source) for e in members) if n is not None]
     missing = [n for n in nodes if n.id not in held]
     notes: list[str] = []
+    if target.id in held:
+        missing, notes = [], ["the target itself is held"]
     if rule == "any_one_of":
         if len(missing) < len(nodes):
             plans: list[list[Node]] = []
@@ -99,11 +112,7 @@ def _composition_target(
         "held_coverage": {
             "held_members": sorted(held & {n.id for n in nodes}),
             "members": len(nodes),
-            "complete": (not missing)
-            if rule == "all_of"
-            else None
-            if rule != "any_one_of"
-            else len(missing) < len(nodes),
+            "complete": _complete(rule, target.id in held, len(missing), len(nodes)),
         },
         "pathways": pathways,
         "method": "nsk-composition",
@@ -130,12 +139,44 @@ def pathways(
             f"no node {target_id!r}",
             hint="use a qualification id (nsk:…) or an ESCO occupation URI",
         )
-    held = held_items(view, [*have, *skills])
+    held = held_items(view, [*have, *skills], skills_only=len(have))
     base = {"target": item_ref(target, lang), "constraints": constraints.to_dict()}
-    comp = _composition_target(view, target, {n.id for n in held.nodes}, k, lang)
+    held_ids = {n.id for n in held.nodes}
+    # a held offer whose provider declares a PK counts as that PK (as in stacking)
+    held_ids |= {
+        e.target for n in held.nodes if n.kind is NodeKind.CREDENTIAL for e in view.stacks_into(n)
+    }
+    comp = _composition_target(view, target, held_ids, k, lang)
     if comp is not None:
         return {**base, **comp}
     reqs, req_kind = requirements_of(view, target)
+    if target.id in held_ids:
+        return {
+            **base,
+            "requirements": {
+                "kind": req_kind,
+                "total": len(reqs.units),
+                "truncated": reqs.truncated,
+            },
+            "held_coverage": {
+                "complete": True,
+                "covered": [],
+                "count": len(reqs.units),
+                "total": len(reqs.units),
+                "ratio": 1.0 if reqs.units else None,
+                "bound": None,
+            },
+            "pathways": [],
+            "uncoverable": [],
+            "candidates_considered": 0,
+            "method": "held",
+            "guarantee": {},
+            "notes": [
+                "the target itself is held"
+                if target.id in {n.id for n in held.nodes}
+                else "a held offer declares that it leads to the target"
+            ],
+        }
     held_pool = matcher.pool(held.units)
     matcher.vectors([u.text for u in reqs.units])
     held_cov = [held_pool.cover(u) for u in reqs.units]
@@ -168,7 +209,7 @@ def pathways(
                     "prerequisites": declared_prereq,
                     "prerequisites_text": prereq if isinstance(prereq, str) else None,
                     "mode": cand.node.props.get("mode"),
-                    "language": cand.node.props.get("language"),
+                    "language": language_of(cand.node),
                     "cumulative": {
                         "covered": len(done),
                         "total": total,
@@ -204,6 +245,7 @@ def pathways(
             "count": len(covered0),
             "total": total,
             "ratio": round(len(covered0) / total, 4) if total else None,
+            "complete": bool(total) and len(covered0) == total and not reqs.truncated,
             "bound": "lower" if held.truncated else None,
         },
         "pathways": out_paths,
@@ -211,5 +253,5 @@ def pathways(
         "candidates_considered": len(cands),
         "method": method,
         "guarantee": guarantee,
-        "notes": notes,
+        "notes": list(dict.fromkeys(notes)),
     }

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from credgraph.errors import NotFoundError, QueryError
 from credgraph.graph.base import GraphStore
-from credgraph.models import Edge, EdgeKind, Node, NodeKind, display_label
+from credgraph.models import Edge, EdgeKind, Node, NodeKind, display_label, kind_phrase, short_id
 from credgraph.reasoning.coverage import Matcher, summary, units_of
 from credgraph.reasoning.view import ReasoningView
 
@@ -108,10 +108,12 @@ def _compare(a: float | None, b: float | None) -> str:
 def _load(view: ReasoningView, node_id: str, role: str, kinds: tuple[NodeKind, ...]) -> Node:
     node = view.node(node_id)
     if node is None:
-        raise NotFoundError(f"no node {node_id!r} ({role})", hint="use an id from search")
+        raise NotFoundError(f"no node {short_id(node_id)} ({role})", hint="use an id from search")
     if node.kind not in kinds:
         names = ", ".join(k.value for k in kinds)
-        raise QueryError(f"{role} {node_id} is a {node.kind.value}; expected one of: {names}")
+        raise QueryError(
+            f"{role} {short_id(node_id)} is {kind_phrase(node.kind)}; expected one of: {names}"
+        )
     return node
 
 
@@ -147,6 +149,12 @@ def recognise(
     b_id: str,
     lang: str | None = None,
 ) -> dict[str, Any]:
+    view.fetch([a_id, b_id])
+    unknown = [
+        f"{short_id(i)} ({role})" for i, role in ((a_id, "A"), (b_id, "B")) if view.node(i) is None
+    ]
+    if unknown:
+        raise NotFoundError(f"no node {' and no node '.join(unknown)}", hint="use ids from search")
     a = _load(view, a_id, "A", A_KINDS)
     b = _load(view, b_id, "B", B_KINDS)
     settings = matcher.settings
@@ -178,7 +186,10 @@ def recognise(
     ratio_ab, ratio_ba = sum_ab["ratio"], sum_ba["ratio"]
     need = settings.recognition_covers_min
     related_any = any(r.status == "related" for r in (*a_over_b, *b_over_a))
-    if structural is not None:
+    if a.id == b.id:
+        verdict = "equivalent"
+        reasons.append("A and B are the same item")
+    elif structural is not None:
         verdict = structural[0]
         reasons.append(f"the NSK composition: {structural[1]}")
         declared.append(structural[1])
@@ -207,7 +218,7 @@ def recognise(
     else:
         verdict = "not_comparable"
         reasons.append("no unit of either matches a unit of the other")
-    if verdict in ("equivalent", "covers"):
+    if verdict in ("equivalent", "covers") and a.id != b.id:
         if level["comparison"] == "a_lower":
             reasons.append(
                 f"level mismatch: A is EQF {level['a']}, B is EQF {level['b']}: "
@@ -243,7 +254,7 @@ def recognise(
         "qa": {"a": qa_of(a), "b": qa_of(b)},
         "evidence": evidence,
         "decision": decision,
-        "notes": [*ua.notes, *ub.notes],
+        "notes": list(dict.fromkeys([*ua.notes, *ub.notes])),
         "thresholds": thresholds(matcher),
     }
 
@@ -278,10 +289,23 @@ def record_decision(
     """Store (or replace) the decision A → B as a RECOGNISED_AS edge."""
     if verdict not in VERDICTS:
         raise QueryError(f"verdict must be one of: {', '.join(VERDICTS)}")
-    present = store.has_nodes([a_id, b_id])
-    for role, node_id in (("A", a_id), ("B", b_id)):
-        if node_id not in present:
-            raise NotFoundError(f"no node {node_id!r} ({role})", hint="use an id from search")
+    if a_id == b_id:
+        raise QueryError("A and B are the same item: it is always equivalent to itself")
+    decided_by = decided_by.strip()
+    if not decided_by:
+        raise QueryError("decided_by is empty", hint="name the deciding office")
+    nodes = {n.id: n for n in store.get_nodes([a_id, b_id])}
+    for role, node_id, kinds in (("A", a_id, A_KINDS), ("B", b_id, B_KINDS)):
+        node = nodes.get(node_id)
+        if node is None:
+            raise NotFoundError(
+                f"no node {short_id(node_id)} ({role})", hint="use an id from search"
+            )
+        if node.kind not in kinds:
+            names = ", ".join(k.value for k in kinds)
+            raise QueryError(
+                f"{role} {short_id(node_id)} is {kind_phrase(node.kind)}; expected one of: {names}"
+            )
     day = (today or dt.datetime.now(dt.UTC).date()).isoformat()
     edge = Edge(
         a_id,

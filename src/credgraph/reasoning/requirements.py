@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from credgraph.errors import NotFoundError, QueryError
-from credgraph.models import EdgeKind, Node, NodeKind
+from credgraph.models import EdgeKind, Node, NodeKind, kind_phrase, short_id
 from credgraph.reasoning.coverage import Matcher, Unit, UnitCoverage, UnitSet, units_of
 from credgraph.reasoning.planning import Candidate
 from credgraph.reasoning.recognition import eqf_of
@@ -35,7 +35,8 @@ def requirements_of(view: ReasoningView, target: Node) -> tuple[UnitSet, str]:
     if target.kind is NodeKind.QUALIFICATION:
         return units_of(view, target), "competences"
     raise QueryError(
-        f"{target.id} is a {target.kind.value}; the target must be a qualification or occupation"
+        f"{short_id(target.id)} is {kind_phrase(target.kind)}; "
+        "the target must be a qualification or occupation"
     )
 
 
@@ -47,24 +48,37 @@ class Held:
     notes: list[str] = field(default_factory=list)
 
 
-def held_items(view: ReasoningView, ids: Sequence[str]) -> Held:
-    """What the person holds (sent with the request; nothing is stored)."""
+def held_items(view: ReasoningView, ids: Sequence[str], skills_only: int | None = None) -> Held:
+    """What the person holds (sent with the request; nothing is stored). With
+    ``skills_only=n``, the ids from position n on must be ESCO skills."""
     view.fetch(ids)
     nodes: list[Node] = []
     missing = []
-    for node_id in dict.fromkeys(ids):
+    for position, node_id in enumerate(ids):
         node = view.node(node_id)
         if node is None:
             missing.append(node_id)
+        elif (
+            skills_only is not None and position >= skills_only and node.kind is not NodeKind.SKILL
+        ):
+            raise QueryError(
+                f"skill {short_id(node_id)} is {kind_phrase(node.kind)}, not an ESCO skill",
+                hint="pass credentials and qualifications as held items (have), skills as skills",
+            )
+        elif any(n.id == node.id for n in nodes):
+            continue
         elif node.kind not in HELD_KINDS:
             raise QueryError(
-                f"held item {node_id} is a {node.kind.value}; hold credentials, "
+                f"held item {short_id(node_id)} is {kind_phrase(node.kind)}; hold credentials, "
                 "qualifications, competences or ESCO skills"
             )
         else:
             nodes.append(node)
     if missing:
-        raise NotFoundError(f"held item(s) not in the graph: {', '.join(missing[:5])}")
+        raise NotFoundError(
+            f"held item(s) not in the graph: {', '.join(short_id(m) for m in missing[:5])}",
+            hint="use ids from search (credgraph search / GET /v1/search)",
+        )
     units: list[Unit] = []
     truncated = False
     notes: list[str] = []
@@ -112,7 +126,7 @@ class Constraints:
             if isinstance(mode, str) and mode and mode.lower() != self.mode.lower():
                 return f"mode is {mode}"
         if self.language:
-            lang = _language(node)
+            lang = language_of(node)
             if lang and lang != self.language.lower():
                 return f"language is {lang}"
         if self.max_eqf is not None:
@@ -126,7 +140,7 @@ class Constraints:
         return None
 
 
-def _language(node: Node) -> str | None:
+def language_of(node: Node) -> str | None:
     if node.kind is NodeKind.QUALIFICATION:
         return "cs"  # NSK examinations are held in Czech
     value = node.props.get("language")

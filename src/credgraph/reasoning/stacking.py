@@ -31,7 +31,7 @@ from typing import Any
 
 from credgraph.errors import NotFoundError, QueryError
 from credgraph.graph.base import Direction, GraphStore
-from credgraph.models import EdgeKind, Node, NodeKind, display_label
+from credgraph.models import EdgeKind, Node, NodeKind, display_label, kind_phrase, short_id
 from credgraph.reasoning.coverage import Match, Matcher
 from credgraph.reasoning.planning import choose, totals
 from credgraph.reasoning.recognition import thresholds
@@ -114,14 +114,19 @@ def stack_options(
     target = store.get_node(target_id)
     if target is None:
         raise NotFoundError(
-            f"no node {target_id!r}", hint="use a qualification id, e.g. nsk:upk-26-99-H-08"
+            f"no node {short_id(target_id)}", hint="use a qualification id, e.g. nsk:upk-26-99-H-08"
         )
     if target.kind is not NodeKind.QUALIFICATION:
-        raise QueryError(f"{target_id} is a {target.kind.value}, not a qualification")
+        raise QueryError(
+            f"{short_id(target_id)} is {kind_phrase(target.kind)}, not a qualification"
+        )
     present = store.has_nodes(held)
     unknown = [h for h in held if h not in present]
     if unknown:
-        raise NotFoundError(f"held item(s) not in the graph: {', '.join(unknown[:5])}")
+        raise NotFoundError(
+            f"held item(s) not in the graph: {', '.join(short_id(u) for u in unknown[:5])}",
+            hint="use ids from search (credgraph search / GET /v1/search)",
+        )
     held_set = set(held) | set(declared)
     parts = store.neighbours(target.id, [EdgeKind.PART_OF], Direction.IN)
     rule = str(
@@ -216,7 +221,7 @@ def stack_options(
         "members": [m.to_dict() for m in members],
         "options": [o.to_dict() for o in options],
         "method": METHOD,
-        "notes": notes,
+        "notes": list(dict.fromkeys(notes)),
         "sources": target.props.get("sources") or [],
     }
 
@@ -234,10 +239,12 @@ def stack(
     target = view.node(target_id)
     if target is None:
         raise NotFoundError(
-            f"no node {target_id!r}", hint="use a qualification id, e.g. nsk:upk-26-99-H-08"
+            f"no node {short_id(target_id)}", hint="use a qualification id, e.g. nsk:upk-26-99-H-08"
         )
     if target.kind is not NodeKind.QUALIFICATION:
-        raise QueryError(f"{target_id} is a {target.kind.value}, not a qualification")
+        raise QueryError(
+            f"{short_id(target_id)} is {kind_phrase(target.kind)}, not a qualification"
+        )
     items = held_items(view, held)
     if view.into(EdgeKind.PART_OF, target.id):
         declared: dict[str, dict[str, Any]] = {}
@@ -246,6 +253,10 @@ def stack(
                 for edge in view.stacks_into(node):
                     declared.setdefault(edge.target, edge.to_dict())
         answer = stack_options(view.store, target_id, held, lang, declared)
+        if target.id in held:
+            answer["held_coverage"]["complete"] = True
+            answer["options"] = []
+            answer["notes"].append("the target itself is held")
         for option in answer["options"]:
             option["prepared_by"] = {
                 pk: [e.source for e in view.declared_into(pk)] for pk in option["credentials"]
@@ -277,7 +288,8 @@ def _competence_stack(
     ]
     held_ids = {n.id for n in items.nodes}
     covered = {r.unit.id for r in held_cov if r.status == "covered"}
-    gaps = [] if declared else [r.unit for r in held_cov if r.status != "covered"]
+    target_held = target.id in held_ids
+    gaps = [] if declared or target_held else [r.unit for r in held_cov if r.status != "covered"]
     cands, refused = candidates_for(view, matcher, target, gaps, held_ids, constraints)
     sets, method, guarantee = choose(
         cands, settings.reasoning_max_options, settings.stack_exact_max_candidates
@@ -308,12 +320,14 @@ def _competence_stack(
             }
         )
     notes = [*reqs.notes, *items.notes]
-    if reqs.truncated:
+    if reqs.truncated and not target_held and not declared:
         notes.append(
             "the target's competence list is cut short in the source: coverage is over the "
             "listed ones, and complete_after cannot be claimed"
         )
-    if declared:
+    if target_held:
+        notes.append("the target itself is held")
+    elif declared:
         notes.append("a held credential declares that it leads to the target")
     if refused:
         notes.append(
@@ -332,12 +346,16 @@ def _competence_stack(
             "covered": [r.to_dict() for r in held_cov if r.status == "covered"],
             "related": [r.to_dict() for r in held_cov if r.status == "related"],
             "declared": declared,
-            "count": total if declared else len(covered),
+            "target_held": target_held,
+            "count": total if declared or target_held else len(covered),
             "total": total,
-            "coverage": (1.0 if declared else round(len(covered) / total, 4)) if total else None,
+            "coverage": (1.0 if declared or target_held else round(len(covered) / total, 4))
+            if total
+            else None,
             "complete": bool(declared)
+            or target_held
             or (not reqs.truncated and len(covered) == total and total > 0),
-            "bound": "lower" if items.truncated else None,
+            "bound": "lower" if items.truncated and not (declared or target_held) else None,
         },
         "options": options,
         "uncoverable": [u.ref() for u in gaps if not any(u.id in c.covers for c in cands)],
@@ -345,6 +363,6 @@ def _competence_stack(
         "method": method if sets else "competence-coverage",
         "guarantee": guarantee,
         "thresholds": thresholds(matcher),
-        "notes": notes,
+        "notes": list(dict.fromkeys(notes)),
         "sources": target.props.get("sources") or [],
     }
