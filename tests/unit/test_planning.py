@@ -9,6 +9,7 @@ from credgraph.reasoning.planning import (
     exact_covers,
     greedy_cover,
     parse_price,
+    prerequisite_order,
     totals,
 )
 
@@ -78,3 +79,22 @@ def test_totals_only_sum_what_every_item_states() -> None:
     c = _cand("c", "", hours=5, price="zdarma").node
     t2 = totals([a, c])
     assert t2["hours"] == 15 and t2["price"] == {"amount": 4800.0, "currency": "CZK"}
+
+
+def test_prerequisites_come_first_then_eqf_order() -> None:
+    # eqf: a=5, b=3, c=4. Without prerequisites the order is b, c, a (EQF ascending).
+    # a is a prerequisite of b, so b must wait for a: c (4) and a (5) are free first,
+    # c has the smaller key, then a, then b.
+    eqf = {"a": 5, "b": 3, "c": 4}
+    key = lambda i: (eqf[i], i)  # noqa: E731
+    assert prerequisite_order(["a", "b", "c"], {}, key) == (["b", "c", "a"], False)
+    assert prerequisite_order(["a", "b", "c"], {"b": ["a"]}, key) == (["c", "a", "b"], False)
+    # prerequisites outside the steps (held, or unknown) do not hold a step back
+    assert prerequisite_order(["b"], {"b": ["x"]}, key) == (["b"], False)
+
+
+def test_prerequisite_cycle_is_broken_and_said() -> None:
+    # a needs b, b needs a: nothing is free; the smaller key (b, EQF 3) goes first
+    eqf = {"a": 5, "b": 3}
+    order, cycle = prerequisite_order(["a", "b"], {"a": ["b"], "b": ["a"]}, lambda i: (eqf[i],))
+    assert order == ["b", "a"] and cycle is True

@@ -7,10 +7,12 @@
 3. Candidates: catalogue credentials and qualifications that cover at least one open
    requirement and meet the constraints (mode, language, max EQF, max hours; unknown values
    are allowed and the answer says how many were unknown).
-4. Steps: the covering sets of planning.choose (exact when few candidates), ordered by EQF
-   level (lower first; unknown last), then hours; a step whose source states
-   prerequisites shows them. Each step lists what it newly covers and the cumulative
-   coverage, hours, ECTS and price after it. ``k`` alternatives are distinct sets.
+4. Steps: the covering sets of planning.choose (exact when few candidates), plus every
+   declared prerequisite (PREREQUISITE edge, transitively) that is not held, ordered so
+   that prerequisites come first, then by EQF level (lower first; unknown last), then
+   hours; a step whose source states prerequisites only as text shows the text. Each
+   step lists what it newly covers and the cumulative coverage, hours, ECTS and price
+   after it. ``k`` alternatives are distinct sets.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from credgraph.errors import NotFoundError
 from credgraph.models import EdgeKind, Node, NodeKind
 from credgraph.reasoning.coverage import Match, Matcher
-from credgraph.reasoning.planning import Candidate, choose, totals
+from credgraph.reasoning.planning import Candidate, choose, prerequisite_order, totals
 from credgraph.reasoning.recognition import eqf_of, item_ref
 from credgraph.reasoning.requirements import (
     Constraints,
@@ -32,13 +34,37 @@ from credgraph.reasoning.requirements import (
 )
 from credgraph.reasoning.view import ReasoningView
 
+_STEP_KINDS = (NodeKind.CREDENTIAL, NodeKind.QUALIFICATION)
 
-def _order(steps: Sequence[Candidate]) -> list[Candidate]:
-    def key(c: Candidate) -> tuple[int, float, str]:
+
+def _with_prerequisites(
+    view: ReasoningView, chosen: Sequence[Candidate], held: set[str]
+) -> tuple[list[Candidate], dict[str, list[str]], bool]:
+    """The chosen items plus every declared prerequisite (transitively) that is not held,
+    ordered so that prerequisites come first, then by EQF level (lower first, unknown
+    last), hours and id. Returns the steps, each step's declared prerequisites and whether
+    a prerequisite cycle had to be broken."""
+    steps = {c.id: c for c in chosen}
+    prereqs: dict[str, list[str]] = {}
+    todo = [c.id for c in chosen]
+    while todo:
+        step = todo.pop()
+        prereqs[step] = [e.target for e in view.out(EdgeKind.PREREQUISITE, step)]
+        view.fetch(prereqs[step])
+        for p in prereqs[step]:
+            node = view.node(p)
+            if p in held or p in steps or node is None or node.kind not in _STEP_KINDS:
+                continue
+            steps[p] = Candidate(node)  # needed first; covers nothing of the target itself
+            todo.append(p)
+
+    def key(step: str) -> tuple[int, float, str]:
+        c = steps[step]
         eqf = eqf_of(c.node)
         return (eqf if eqf is not None else 99, c.hours if c.hours is not None else 1e9, c.id)
 
-    return sorted(steps, key=key)
+    order, cycle = prerequisite_order(list(steps), prereqs, key)
+    return [steps[i] for i in order], prereqs, cycle
 
 
 def _why(value: Match | dict[str, Any]) -> dict[str, Any]:
@@ -188,25 +214,28 @@ def pathways(
     total = len(reqs.units)
     unit_by_id = {u.id: u for u in reqs.units}
     out_paths = []
+    cycles = False
     for chosen in sets:
         done = set(covered0)
         steps = []
-        ordered = _order(chosen)
+        ordered, prereqs, cycle = _with_prerequisites(view, chosen, held_ids)
+        cycles |= cycle
+        chosen_ids = {c.id for c in chosen}
         for i, cand in enumerate(ordered, start=1):
             new = [r for r in sorted(cand.covers) if r not in done]
             done |= set(cand.covers)
             prereq = cand.node.props.get("prerequisites")
-            declared_prereq = [e.target for e in view.out(EdgeKind.PREREQUISITE, cand.id)]
             steps.append(
                 {
                     "position": i,
                     "item": item_ref(cand.node, lang),
+                    "reason": "covers" if cand.id in chosen_ids else "prerequisite",
                     "covers": [
                         {"requirement": unit_by_id[r].ref(), "evidence": _why(cand.covers[r])}
                         for r in new
                     ],
                     "also_covers": sorted(set(cand.covers) - set(new)),
-                    "prerequisites": declared_prereq,
+                    "prerequisites": prereqs.get(cand.id, []),
                     "prerequisites_text": prereq if isinstance(prereq, str) else None,
                     "mode": cand.node.props.get("mode"),
                     "language": language_of(cand.node),
@@ -231,6 +260,8 @@ def pathways(
     notes = [*reqs.notes, *held.notes]
     if reqs.truncated:
         notes.append("the target's list is cut short in the source: coverage is of the listed ones")
+    if cycles:
+        notes.append("the declared prerequisites form a cycle: it was broken by EQF level/hours")
     if refused:
         notes.append(
             "candidates left out by the constraints: "

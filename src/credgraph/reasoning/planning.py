@@ -13,9 +13,10 @@ the most requirements one item covers (Chvátal 1979).
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,6 +145,42 @@ def choose(
             "bound": f"at most {bound:.2f}× the fewest items (H({largest}), ln(m)+1 bound)",
         },
     )
+
+
+def prerequisite_order(
+    ids: Sequence[str],
+    prerequisites: Mapping[str, Sequence[str]],
+    key: Callable[[str], tuple[Any, ...]],
+) -> tuple[list[str], bool]:
+    """The steps ``ids`` ordered so that every step comes after its prerequisites that are
+    also steps; among the steps that are free to go next, the smallest ``key`` first (EQF
+    level, hours, id). Returns the order and whether a prerequisite cycle had to be broken
+    (then the rest of the cycle follows ``key``)."""
+    members = set(ids)
+    needs = {i: {p for p in prerequisites.get(i, ()) if p in members and p != i} for i in ids}
+    freed_by: dict[str, list[str]] = {i: [] for i in ids}
+    for step, before in needs.items():
+        for p in before:
+            freed_by[p].append(step)
+    ready = [(key(i), i) for i in ids if not needs[i]]
+    heapq.heapify(ready)
+    out: list[str] = []
+    cycle = False
+    while len(out) < len(ids):
+        if not ready:  # a cycle: take the smallest remaining step as if it were free
+            cycle = True
+            rest = min((i for i in ids if i not in out), key=key)
+            needs[rest] = set()
+            ready.append((key(rest), rest))
+        _, step = heapq.heappop(ready)
+        if step in out:
+            continue
+        out.append(step)
+        for nxt in freed_by[step]:
+            needs[nxt].discard(step)
+            if not needs[nxt] and nxt not in out:
+                heapq.heappush(ready, (key(nxt), nxt))
+    return out, cycle
 
 
 _PRICE = re.compile(
