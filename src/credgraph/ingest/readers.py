@@ -313,3 +313,71 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 problem, source=str(path), position=str(number), hint="fix this record"
             )
         yield number, value
+
+
+# Whole JSON documents (JSON-LD credentials, badges, CTDL): one value per file.
+MAX_DOCUMENT_BYTES = 64 * MIB
+
+
+def read_json_document(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
+    """The JSON value of a whole file (gunzipped when its name ends in .gz). Refused with
+    an ``InputError`` naming ``line:column``: invalid UTF-8, invalid JSON, NaN/Infinity and
+    out-of-range numbers, nesting deeper than ``MAX_JSON_DEPTH``, texts that are not valid
+    Unicode, files larger than ``max_bytes`` (decompressed). A BOM is allowed; CRLF is fine."""
+    try:
+        with _open_binary(path) as fh:
+            raw = fh.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise _read_error(path, exc) from exc
+    return parse_json_document(raw, str(path), max_bytes)
+
+
+def parse_json_document(raw: bytes, source: str, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
+    """``read_json_document`` for bytes already in memory (an upload); ``source`` names it."""
+    if len(raw) > max_bytes:
+        raise InputError(
+            f"document larger than {max_bytes // MIB} MiB",
+            source=source,
+            hint="a credential document is a few MiB at most; is this the right file?",
+        )
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            source=source,
+            position=f"{line}:{column}",
+            hint="save the file as UTF-8",
+        ) from exc
+    if not text.strip():
+        raise InputError("empty document", source=source, hint="the file holds no JSON")
+    try:
+        value = json.loads(
+            text, parse_constant=_json_constant, parse_float=_json_float, parse_int=_json_int
+        )
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"invalid JSON: {exc.msg}",
+            source=source,
+            position=f"{exc.lineno}:{exc.colno}",
+            hint="the file must be one JSON document (check quotes, commas and brackets)",
+        ) from exc
+    except RecursionError as exc:
+        raise InputError(
+            f"JSON nested more than {MAX_JSON_DEPTH} levels deep",
+            source=source,
+            hint="is this a credential document?",
+        ) from exc
+    except ValueError as exc:
+        raise InputError(
+            f"invalid JSON: {exc}", source=source, hint="numbers must be finite JSON numbers"
+        ) from exc
+    # the depth check must see the nesting, not a line's brackets: pass a deep marker
+    problem = _json_problem(value, "{" * (MAX_JSON_DEPTH + 1))
+    if problem:
+        raise InputError(problem, source=source, hint="fix the document")
+    return value
