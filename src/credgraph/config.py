@@ -144,6 +144,26 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=1_000_000, ge=1024, description="Largest accepted HTTP request body."
     )
+    template_min_ects: float = Field(
+        default=1.0,
+        ge=0,
+        le=1000,
+        description="National minimum volume of a micro-credential in ECTS (validation; "
+        "a provisional default, not a legal value).",
+    )
+    template_max_ects: float = Field(
+        default=30.0,
+        ge=0,
+        le=1000,
+        description="National maximum volume of a micro-credential in ECTS (validation; "
+        "a provisional default, not a legal value).",
+    )
+    template_hours_per_ects_min: float = Field(
+        default=25.0, ge=1, le=100, description="Fewest hours of learning one ECTS stands for."
+    )
+    template_hours_per_ects_max: float = Field(
+        default=30.0, ge=1, le=100, description="Most hours of learning one ECTS stands for."
+    )
     progress: bool = Field(default=True, description="Show progress bars on long runs (stderr).")
 
     @property

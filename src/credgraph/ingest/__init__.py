@@ -1,9 +1,10 @@
 """Ingest: recognise each input file's format and load it into the graph store.
 
 ``ingest_paths`` loads files and folders in dependency order (ESCO concepts → ESCO
-relations → NSK qualifications → school VET → ÚPK compositions → offers), each file in its
-own transaction; the first file that cannot be read stops the run with an ``InputError``
-naming the file and position, and nothing of that file is stored.
+relations → NSK qualifications → school VET → ÚPK compositions → offers → credential
+documents: ELM/EDC, Open Badges, CTDL, QDR XML, the provider CSV template → credgraph RDF
+exports), each file in its own transaction; the first file that cannot be read stops the
+run with an ``InputError`` naming the file and position, and nothing of that file is stored.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from typing import Any
 from credgraph.config import Settings, bundled_data_dir
 from credgraph.errors import InputError, UnsupportedFormatError
 from credgraph.graph.base import GraphStore
+from credgraph.ingest.documents import DOCUMENT_FORMATS, JSON_FORMATS, JSON_SUFFIXES, XML_SUFFIXES
 from credgraph.ingest.esco import ORDER as ESCO_ORDER
 from credgraph.ingest.esco import detect_esco_file, ingest_esco_file, ingest_esco_zip
 from credgraph.ingest.readers import csv_header
 from credgraph.ingest.report import IngestReport
 
-FORMATS = ("esco", "esco-zip", "nsk", "offers")
+FORMATS = ("esco", "esco-zip", "nsk", "offers", *DOCUMENT_FORMATS, "rdf")
 
 
 @dataclass(slots=True)
@@ -55,8 +57,12 @@ def _plan_file(path: Path, forced: str | None) -> PlannedFile:
         )
     if forced == "esco-zip" or (forced in (None, "esco") and name.endswith(".zip")):
         return PlannedFile(path, "esco-zip", None, (0, 0, name))
+    if forced in DOCUMENT_FORMATS or forced == "rdf":
+        return PlannedFile(path, forced, None, (4, 0, name))
     if name.endswith((".csv", ".csv.gz")) and forced in (None, "esco"):
         sub = detect_esco_file(path)  # an unreadable start of file raises its own error
+        if sub is None and forced is None and _is_credential_csv(path):
+            return PlannedFile(path, "credential-csv", None, (4, 0, name))
         if sub is None:
             raise UnsupportedFormatError(
                 f"CSV header not recognised as ESCO (columns: {_columns(csv_header(path))})",
@@ -67,12 +73,47 @@ def _plan_file(path: Path, forced: str | None) -> PlannedFile:
         return PlannedFile(path, "esco", sub, (1, ESCO_ORDER.index(sub), name))
     if name.endswith((".jsonl", ".jsonl.gz")) and forced in (None, "nsk", "offers"):
         return _plan_jsonl(path, forced)
+    if forced is None and name.endswith(XML_SUFFIXES):
+        return PlannedFile(path, "qdr", None, (4, 0, name))
+    if forced is None and name.endswith((".ttl", ".ttl.gz")):
+        return PlannedFile(path, "rdf", None, (5, 0, name))
+    if forced is None and name.endswith(JSON_SUFFIXES):
+        return _plan_json(path)
     raise UnsupportedFormatError(
         "file format not supported",
         source=str(path),
-        hint="credgraph reads ESCO CSV (.csv, .csv.gz, .zip), "
-        "NSK and offers JSONL (.jsonl); see docs/data-formats.md",
+        hint="credgraph reads ESCO CSV (.csv, .csv.gz, .zip), NSK and offers JSONL (.jsonl), "
+        "credential documents (.json, .jsonld, .xml, provider .csv) and its own RDF exports "
+        "(.ttl, .jsonld); see docs/data-formats.md",
     )
+
+
+def _is_credential_csv(path: Path) -> bool:
+    from credgraph.ingest.csv_template import is_credential_csv_header
+
+    return is_credential_csv_header(csv_header(path))
+
+
+def _plan_json(path: Path) -> PlannedFile:
+    """A JSON document: a credential format (detected from its content) or a credgraph RDF
+    export in JSON-LD. The document is read whole here: a broken one fails the plan."""
+    from credgraph.ingest.documents import json_document_format
+    from credgraph.ingest.readers import read_json_document
+
+    doc = read_json_document(path)
+    name = path.name.lower()
+    if _is_rdf_export(doc):
+        return PlannedFile(path, "rdf", None, (5, 0, name))
+    fmt = json_document_format(doc, str(path))
+    return PlannedFile(path, fmt, None, (4, JSON_FORMATS.index(fmt), name))
+
+
+def _is_rdf_export(doc: object) -> bool:
+    try:
+        from credgraph.export.rdf import is_credgraph_jsonld
+    except ImportError:
+        return False
+    return bool(is_credgraph_jsonld(doc))
 
 
 def _plan_jsonl(path: Path, forced: str | None) -> PlannedFile:
@@ -173,10 +214,18 @@ def ingest_paths(
             from credgraph.ingest.nsk import ingest_nsk_file
 
             reports = [ingest_nsk_file(store, item.path, settings)]
-        else:
+        elif item.format == "offers":
             from credgraph.ingest.offers import ingest_offers_file
 
             reports = [ingest_offers_file(store, item.path, settings)]
+        elif item.format == "rdf":
+            from credgraph.export.rdf import ingest_rdf_file
+
+            reports = [ingest_rdf_file(store, item.path, settings)]
+        else:
+            from credgraph.ingest.documents import ingest_credential_file
+
+            reports = [ingest_credential_file(store, item.path, settings, item.format)]
         elapsed = time.perf_counter() - started
         for report in reports:
             report.seconds = report.seconds or elapsed / max(len(reports), 1)
