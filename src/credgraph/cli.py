@@ -18,6 +18,7 @@ import click
 
 from credgraph.config import Settings
 from credgraph.errors import CredgraphError, InputError, QueryError
+from credgraph.ingest import FORMATS as INGEST_FORMATS
 from credgraph.ingest.report import IngestReport
 from credgraph.models import NodeKind
 
@@ -65,7 +66,7 @@ def cli(ctx: click.Context, data_dir: Path | None, debug: bool, quiet: bool) -> 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["esco", "esco-zip", "nsk", "offers"]),
+    type=click.Choice(list(INGEST_FORMATS)),
     default=None,
     help="Force the input format (default: detected per file).",
 )
@@ -461,6 +462,77 @@ def copy(obj: Context, target: str, clear: bool, as_json: bool) -> None:
         _print_counts(counts)
 
 
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "json-ld"]),
+    default="turtle",
+    show_default=True,
+    help="Turtle, or JSON-LD with an inline @context.",
+)
+@click.option("--id", "ids", multiple=True, help="Export this node and its neighbourhood; repeat.")
+@click.option(
+    "--depth",
+    type=click.IntRange(0, 10),
+    default=None,
+    help="With --id: also the nodes within N edges of them  [default: 1].",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file (it appears only when complete); default stdout.",
+)
+@click.pass_obj
+def export(
+    obj: Context, fmt: str, ids: tuple[str, ...], depth: int | None, out: Path | None
+) -> None:
+    """Write the graph, or the nodes --id with their neighbourhood, as RDF.
+
+    ESCO, ELM and SKOS terms where they fit, credgraph's own vocabulary for the rest, so
+    that `credgraph ingest FILE.ttl` reads it back unchanged (docs/export.md).
+    """
+    from credgraph.export.store_export import export_cli
+
+    if depth is not None and not ids:
+        raise click.UsageError("--depth needs --id (the whole graph is exported without it)")
+    counts = export_cli(obj.settings, cast("Any", fmt), list(ids), depth, out)
+    if not obj.quiet:
+        click.echo(
+            f"exported {counts.nodes} nodes and {counts.edges} edges to {out or 'stdout'}",
+            err=True,
+        )
+
+
+@cli.command("export-elm")
+@click.argument("credential_id")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
+@click.pass_obj
+def export_elm(obj: Context, credential_id: str, out: Path | None) -> None:
+    """Print a credential as an ELM v3 / EDC JSON-LD document (the offer: no learner, no
+    issuer, unsigned), readable by `credgraph ingest` and EDC tools."""
+    from credgraph.export.elm import credential_to_elm
+    from credgraph.export.store_export import atomic_text_file
+    from credgraph.graph import open_store
+
+    store = open_store(obj.settings, create=False)
+    try:
+        doc = credential_to_elm(store, credential_id)
+    finally:
+        store.close()
+    if out is None:
+        _emit_json(doc)
+        return
+    with atomic_text_file(out) as fh:
+        fh.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
@@ -476,6 +548,82 @@ def _printable(text: str) -> str:
     """``text`` with control characters escaped: messages quote file names and contents,
     which must not move the cursor or colour the terminal."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _read_document(path: Path) -> bytes:
+    """The bytes of a credential file (gunzipped when its name ends in .gz), bounded."""
+    from credgraph.ingest.readers import MAX_DOCUMENT_BYTES, _open_binary, _read_error
+
+    try:
+        with _open_binary(path) as fh:
+            raw = fh.read(MAX_DOCUMENT_BYTES + 1)
+    except (OSError, EOFError) as exc:
+        raise _read_error(path, exc) from exc
+    except Exception as exc:  # zlib.error and friends from a damaged .gz
+        raise _read_error(path, exc) from exc
+    return raw
+
+
+def _document_name(path: Path) -> str:
+    name = str(path)
+    return name[: -len(".gz")] if name.lower().endswith(".gz") else name
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the validation as JSON.")
+@click.pass_obj
+def validate(obj: Context, file: Path, as_json: bool) -> None:
+    """Check a credential FILE against the EU micro-credential template (Council
+    Recommendation 2022, Annex I) and the national volume rules, and verify its signature.
+
+    Reads every format `ingest` reads (ELM/EDC JSON-LD, Open Badges, CTDL, QDR XML, the
+    provider CSV template). Nothing is stored. Exits 0 when the document could be read,
+    whatever it lacks; the answer says what is present, missing or invalid.
+    """
+    from credgraph.reasoning.validation import validate_document
+
+    answer = validate_document(_read_document(file), _document_name(file), obj.settings)
+    if as_json:
+        _emit_json(answer)
+        return
+    marks = {"present": "ok", "missing": "MISSING", "invalid": "INVALID"}
+    click.echo(_printable(f"{answer['title']} ({answer['kind']}, {answer['format']})"))
+    for element in answer["elements"]:
+        need = "mandatory" if element["mandatory"] else "optional "
+        if not element["applies"]:
+            need = "n/a      "
+        click.echo(
+            _printable(
+                f"  {marks[element['status']]:<8} {need} {element['name']}: {element['detail']}"
+            )
+        )
+    for warning in answer["warnings"]:
+        click.echo(_printable(f"  warning: {warning}"))
+    v = answer["verification"]
+    click.echo(_printable(f"signature: {v['status']}: {v['reason']}"))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+@click.pass_obj
+def verify(obj: Context, file: Path, as_json: bool) -> None:
+    """Verify the signature of a credential FILE (EDC JAdES seal, VC / Open Badges proof):
+    valid | invalid | could_not_check | unsigned, with integrity, trust in the signer and
+    certificate expiry reported separately. Nothing is fetched over the network."""
+    from credgraph.trust import verify_document
+
+    result = verify_document(_read_document(file), _document_name(file)).to_dict()
+    if as_json:
+        _emit_json(result)
+        return
+    click.echo(_printable(f"{result['status']}: {result['reason']}"))
+    for part in ("integrity", "trust", "expiry"):
+        if isinstance(result.get(part), dict):
+            click.echo(
+                _printable(f"  {part}: {result[part].get('status')}: {result[part].get('reason')}")
+            )
 
 
 def _fail(message: str, hint: str | None, code: int = EXIT_ERROR) -> NoReturn:

@@ -392,7 +392,12 @@ def test_paths_that_are_not_files(
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "no files to load" in refused(store, settings, empty).reason
-    for name in ("data.xml", "data.json"):
+    # .xml and .json are credential documents now: "{}" is neither XML nor a known format
+    xml = refused(store, settings, write(tmp_path / "data.xml", "{}\n"))
+    assert xml.reason.startswith("malformed XML") and xml.position == "1:1"
+    json_doc = refused(store, settings, write(tmp_path / "data.json", "{}\n"))
+    assert json_doc.reason.startswith("JSON document not recognised as ELM/EDC")
+    for name in ("data.yaml", "data.pdf"):
         error = refused(store, settings, write(tmp_path / name, "{}\n"))
         assert error.reason == "file format not supported"
 

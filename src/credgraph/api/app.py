@@ -22,6 +22,8 @@ from credgraph.api.deps import ApiContext, single_valued_parameters
 from credgraph.api.errors import PROBLEM_MEDIA_TYPE, install_error_handlers
 from credgraph.api.middleware import BodySizeLimitMiddleware, HeadAsGetMiddleware
 from credgraph.api.routes_docs import install_docs
+from credgraph.api.routes_documents import documents_router
+from credgraph.api.routes_export import export_router
 from credgraph.api.routes_meta import meta_router
 from credgraph.api.routes_nodes import nodes_router
 from credgraph.api.routes_reasoning import reasoning_router
@@ -62,6 +64,9 @@ def create_app(
     app.include_router(nodes_router(), prefix=API_PREFIX, dependencies=single)
     app.include_router(meta_router(), prefix=API_PREFIX, dependencies=single)
     app.include_router(reasoning_router(), prefix=API_PREFIX, dependencies=single)
+    app.include_router(documents_router(), prefix=API_PREFIX, dependencies=single)
+    # repeats only its `id` parameter (its own check): not under `single`
+    app.include_router(export_router(), prefix=API_PREFIX)
     install_docs(app)
 
     @app.get("/", include_in_schema=False)

@@ -289,8 +289,8 @@ def _records(raw: bytes, filename: str) -> tuple[str, list[CredentialRecord]]:
     from credgraph.ingest.documents import parse_json_credentials, read_credential_document
     from credgraph.ingest.readers import parse_json_document
 
-    name = Path(filename).name or "document"
-    lowered = name.lower()
+    name = filename or "document"
+    lowered = Path(name).name.lower()
     if lowered.endswith((".csv", ".xml", ".csv.gz", ".xml.gz")) or raw.lstrip()[:1] == b"<":
         suffix = next(
             (s for s in (".csv.gz", ".xml.gz", ".csv", ".xml") if lowered.endswith(s)), ".xml"
@@ -317,7 +317,7 @@ def validate_document(raw: bytes, filename: str, settings: Settings) -> dict[str
     if not records:
         raise InputError(
             "no credential in the document to validate",
-            source=Path(filename).name or "document",
+            source=filename or "document",
             hint="validate a credential, badge, learning opportunity or template row",
         )
     checked = [validate_record(r, settings) for r in records]
@@ -340,5 +340,5 @@ def _verify(raw: bytes, filename: str, fmt: str) -> dict[str, Any]:
         return {"status": "unsigned", "reason": f"a {fmt} document carries no signature"}
     from credgraph.trust import verify_document
 
-    result: dict[str, Any] = verify_document(raw, Path(filename).name or "document").to_dict()
+    result: dict[str, Any] = verify_document(raw, filename or "document").to_dict()
     return result
