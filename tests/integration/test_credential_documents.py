@@ -5,8 +5,10 @@ exactly as it was; and nothing is fetched over the network while doing it.
 
 The refusals below were decided by reading each file: 7 Open Badges 2.0 blocks and one CTDL
 file are not valid JSON as published (DATA-NOTES.md), one file is a JSON-LD context, one is
-old ELM v2 XML, one is ELM in Turtle (credgraph reads its own RDF exports, not foreign RDF),
-one is a vendor's flat web form (MyNextID input-fields), not a credential format."""
+old ELM v2 XML, one holds QDR accreditation records (which body may award what: not
+credentials), one is ELM in Turtle (credgraph reads its own RDF exports, not foreign RDF),
+one is a vendor's flat web form (MyNextID input-fields) and one a list of a person's
+achievements in expanded JSON-LD (HeriotWatt vcred): not credential formats."""
 
 from __future__ import annotations
 
@@ -39,8 +41,13 @@ INVALID_JSON = {
 REFUSED = {
     "elm/edc-ap-context.jsonld": "a JSON-LD context, not a credential",
     "elm/EDC_DiplomaSupplement_AA.xml.gz": "ELM v2",
+    "elm/ams.xml.gz": "accreditation records (QDR AMS, 2 accreditation(s)) are not credentials",
     "elm/credential-sample-turtle.ttl": "",
     "mynextid/input-fields_example.json": "not recognised",
+    # an expanded JSON-LD array of one person's achievements: neither format, and personal
+    "ctdl/schema-dev_PathwaysConditionsAndConstraints_Pathway-Examples_HeriotWatt_vcred.json": (
+        "not recognised as ELM/EDC, Open Badges or CTDL (a JSON array of 4 item(s))"
+    ),
 }
 
 

@@ -173,3 +173,24 @@ def test_signed_payload_with_bytes_changed_still_parses() -> None:
     doc["payload"] = doc["payload"].replace("Digital micro-credential creation", "Digital X")
     (record,) = parse_elm(doc, "tampered")
     assert record.title == {"en": "Digital X"}
+
+
+DC4EU = ELM.parent / "dc4eu"
+
+
+def test_dc4eu_training_certificate_and_person_attestations() -> None:
+    doc = read_json_document(DC4EU / "ProfessionalTrainingCertificate.json")
+    (record,) = parse_elm(doc, "ptc")
+    # credentialSubject.qualification: title "Buen Quehacer del Médico (BQM)" (a plain
+    # string: language not stated), level.eqfLevel 8, volumeOfLearning PT10H, mode
+    # "Presential", entryRequirement "Registered doctors"; issuer.accreditation bodies
+    assert record.title == {"und": "Buen Quehacer del Médico (BQM)"}
+    assert (record.eqf_level, record.hours, record.mode) == (8, 10.0, "onsite")
+    assert record.prerequisites == "Registered doctors" and record.ects is None
+    assert record.quality_assurance == "accredited by UEMS-EACCME, FFOMC"
+    # two learningOutcomes; the second is the placeholder "..."
+    assert len(record.outcomes) == 1
+    assert "Doe" not in repr(record) and "123456789" not in repr(record)
+    for name in ("CertificateOfProfessionalSuitability", "ContinuousProfessionalDevelopment"):
+        # attestations about a person (registration, professional level): no achievement
+        assert parse_elm(read_json_document(DC4EU / f"{name}.json"), name) == []

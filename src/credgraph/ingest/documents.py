@@ -37,11 +37,13 @@ JSON_FORMATS = ("elm", "openbadges", "ctdl")
 DOCUMENT_FORMATS = (*JSON_FORMATS, "qdr", "credential-csv")
 
 
-def _keys(doc: Any) -> str:
+def _shape(doc: Any) -> str:
+    if isinstance(doc, list):
+        return f"a JSON array of {len(doc)} item(s)"
     if not isinstance(doc, dict):
-        return "not an object"
+        return "not a JSON object"
     shown = [k[:30] for k in list(doc)[:6]]
-    return ", ".join(shown) + (", …" if len(doc) > 6 else "") if shown else "none"
+    return "keys: " + (", ".join(shown) + (", …" if len(doc) > 6 else "") if shown else "none")
 
 
 def detect_json_format(doc: Any) -> str | None:
@@ -81,7 +83,7 @@ def _refuse_json(doc: Any, source: str) -> UnsupportedFormatError:
             hint="contexts are used offline as they are bundled; ingest credential documents",
         )
     return UnsupportedFormatError(
-        f"JSON document not recognised as ELM/EDC, Open Badges or CTDL (keys: {_keys(doc)})",
+        f"JSON document not recognised as ELM/EDC, Open Badges or CTDL ({_shape(doc)})",
         source=source,
         hint="see docs/data-formats.md for the credential formats credgraph reads",
     )

@@ -50,6 +50,9 @@ ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 EQF_BASE = "http://data.europa.eu/snb/eqf/"
 LANGUAGE_BASE = "http://publications.europa.eu/resource/authority/language/"
 COUNTRY_BASE = "http://publications.europa.eu/resource/authority/country/"
+# DC4EU's electronic attestations of attributes (EAA) rulebooks: ELM-derived VCs whose
+# subject carries the attested facts directly (no hasClaim)
+EAA_RULEBOOK = "eaa-rulebook.europa.eu"
 
 CLAIM_TYPES = {
     "LearningAchievement",
@@ -65,7 +68,7 @@ SPEC_TYPES = {
     "LearningEntitlementSpecification",
     "LearningOpportunity",
 }
-_ELM_MARKERS = ("data.europa.eu/snb", "ec.europa.eu/credentials", "europass")
+_ELM_MARKERS = ("data.europa.eu/snb", "ec.europa.eu/credentials", "europass", EAA_RULEBOOK)
 
 
 def unwrap(doc: Any, source: str) -> tuple[dict[str, Any], str]:
@@ -120,6 +123,8 @@ def parse_elm(doc: Any, source: str) -> list[CredentialRecord]:
         record.extra["wrapping"] = wrapping
         return [record]
     subject = first_object(credential.get("credentialSubject"))
+    if _is_eaa(credential):
+        return _eaa_records(credential, subject, cred_iri, wrapping)
     if subject is None:
         raise InputError(
             "no credentialSubject (an ELM credential describes its claims there)",
@@ -145,6 +150,40 @@ def parse_elm(doc: Any, source: str) -> list[CredentialRecord]:
         record.extra.update(wrapping=wrapping, learner_identified=learner)
         records.append(record)
     return records
+
+
+def _is_eaa(credential: dict[str, Any]) -> bool:
+    contexts = [c for c in as_list(credential.get("@context")) if isinstance(c, str)]
+    return any(EAA_RULEBOOK in c for c in contexts)
+
+
+def _eaa_records(
+    credential: dict[str, Any], subject: dict[str, Any] | None, key: str | None, wrapping: str
+) -> list[CredentialRecord]:
+    """A DC4EU attestation: a professional training certificate states its training as
+    ``credentialSubject.qualification`` (ELM-like fields); attestations of a person's
+    professional suitability or development state no learning achievement, so they give no
+    record (and nothing about the person is read)."""
+    qualification = first_object((subject or {}).get("qualification"))
+    if qualification is None:
+        return []
+    spec = dict(qualification)
+    spec["eqfLevel"] = (first_object(spec.get("level")) or {}).get("eqfLevel")
+    spec["learningOutcome"] = [
+        {"title": lo.get("description")} for lo in objects(spec.get("learningOutcomes"))
+    ]
+    claim = {"awardedBy": {"awardingBody": credential.get("issuer")}}
+    record = _record(claim, spec, credential, "$.credentialSubject.qualification", key, "issued")
+    accreditations = [
+        str(a.get("accreditationBody"))
+        for body in objects(credential.get("issuer"))
+        for a in objects(body.get("accreditation"))
+        if isinstance(a.get("accreditationBody"), str)
+    ]
+    if accreditations:
+        record.quality_assurance = "accredited by " + ", ".join(accreditations)
+    record.extra.update(wrapping=wrapping, learner_identified=subject is not None)
+    return [record]
 
 
 def _spec_of(claim: dict[str, Any]) -> dict[str, Any] | None:
@@ -286,8 +325,8 @@ def _number(value: Any) -> float | None:
 def _levels(record: CredentialRecord, spec: dict[str, Any]) -> None:
     level = first_object(spec.get("eqfLevel"))
     candidates = [iri(level), (level or {}).get("notation"), concept_label(level)]
-    if isinstance(spec.get("eqfLevel"), str):
-        candidates.insert(0, spec["eqfLevel"])
+    if isinstance(spec.get("eqfLevel"), str | int) and not isinstance(spec["eqfLevel"], bool):
+        candidates.insert(0, str(spec["eqfLevel"]))
     for text in candidates:
         if isinstance(text, int) and not isinstance(text, bool):
             text = str(text)
@@ -312,6 +351,7 @@ _MODES = {
     "in person": "onsite",
     "face-to-face": "onsite",
     "face to face": "onsite",
+    "presential": "onsite",
     "blended": "blended",
     "hybrid": "blended",
 }
@@ -338,6 +378,8 @@ def _language(value: Any) -> str | None:
 
 def _outcome(node: dict[str, Any]) -> OutcomeRecord | None:
     texts = lang_map(node.get("title")) or lang_map(node.get("description"))
+    # placeholders ("...") are no outcome
+    texts = {k: v for k, v in texts.items() if any(ch.isalnum() for ch in v)}
     if not texts:
         return None
     return OutcomeRecord(
