@@ -20,6 +20,8 @@ from fastapi.testclient import TestClient
 from credgraph.api import create_app
 from credgraph.api.cursor import decode_cursor, encode_cursor
 from credgraph.api.errors import ParameterError
+from credgraph.api.routes_documents import documents_router
+from credgraph.api.routes_export import export_router
 from credgraph.api.routes_meta import meta_router
 from credgraph.api.routes_nodes import nodes_router
 from credgraph.api.routes_reasoning import reasoning_router
@@ -94,6 +96,8 @@ def test_openapi_lists_every_v1_route(tiny_client: TestClient, tiny_graph: Any) 
         nodes_router(),
         meta_router(),
         reasoning_router(),
+        documents_router(),
+        export_router(),
     )
     declared = {"/v1" + getattr(r, "path", "") for router in routers for r in router.routes}
     v1 = {re.sub(r"\{(\w+):path\}", r"{\1}", p) for p in declared}
@@ -107,6 +111,10 @@ def test_openapi_lists_every_v1_route(tiny_client: TestClient, tiny_graph: Any) 
         "/v1/pathways",
         "/v1/recognition",
         "/v1/recognition/decisions",
+        "/v1/validate",
+        "/v1/verify",
+        "/v1/export",
+        "/v1/credentials/{id}/elm",
     }
     assert set(spec["paths"]) == v1
     for path, item in spec["paths"].items():

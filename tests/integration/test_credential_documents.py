@@ -42,7 +42,7 @@ REFUSED = {
     "elm/edc-ap-context.jsonld": "a JSON-LD context, not a credential",
     "elm/EDC_DiplomaSupplement_AA.xml.gz": "ELM v2",
     "elm/ams.xml.gz": "accreditation records (QDR AMS, 2 accreditation(s)) are not credentials",
-    "elm/credential-sample-turtle.ttl": "",
+    "elm/credential-sample-turtle.ttl": "RDF with no credgraph records",
     "mynextid/input-fields_example.json": "not recognised",
     # an expanded JSON-LD array of one person's achievements: neither format, and personal
     "ctdl/schema-dev_PathwaysConditionsAndConstraints_Pathway-Examples_HeriotWatt_vcred.json": (
@@ -92,9 +92,7 @@ def _snapshot(store: EmbeddedGraphStore) -> tuple[Any, ...]:
     return (store.counts().to_dict(), nodes)
 
 
-def test_every_sample_ingests_or_is_refused_cleanly(
-    tmp_path: Path, no_network: list[Any]
-) -> None:
+def test_every_sample_ingests_or_is_refused_cleanly(tmp_path: Path, no_network: list[Any]) -> None:
     store = EmbeddedGraphStore(tmp_path / "g.sqlite")
     settings = Settings(data_dir=tmp_path)
     store.upsert_nodes([Node("nsk:sentinel", NodeKind.QUALIFICATION, {"cs": "stored before"})])

@@ -23,7 +23,7 @@ SETTINGS = Settings(data_dir=ROOT / ".credgraph-unused")
 
 def _validate(name: str, settings: Settings = SETTINGS) -> dict:  # type: ignore[type-arg]
     path = ELM / name
-    raw = gzip.open(path).read() if name.endswith(".gz") else path.read_bytes()
+    raw = gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
     return validate_document(raw, name.removesuffix(".gz"), settings)
 
 
