@@ -3,6 +3,7 @@
 Contract (docs/cli.md): every command exits 0 on success and non-zero with a one-line
 error (plus a ``hint:`` line) on failure; ``--json`` prints one JSON document on stdout and
 nothing else; progress and messages go to stderr; tracebacks only with ``--debug``.
+``verify`` also exits with its verdict (``VERIFY_EXIT``), so scripts can branch on it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+# `credgraph verify`: one exit status per verdict, so a script can branch without --json
+VERIFY_EXIT = {"valid": 0, "invalid": 3, "could_not_check": 4, "unsigned": 5}
 
 
 class Context:
@@ -92,6 +95,8 @@ def ingest(obj: Context, paths: tuple[Path, ...], fmt: str | None, as_json: bool
         )
         for problem in report.failed[:5]:
             click.echo(_printable(f"  failed {problem.location}: {problem.reason}"), err=True)
+        if not report.rows_stored and not report.rows_failed and report.skipped:
+            click.echo(_printable(f"  {report.skipped[0].reason}"), err=True)  # why nothing
 
     if not as_json and not obj.quiet:
         click.echo(f"ingesting into {obj.settings.data_dir} ...", err=True)
@@ -578,8 +583,10 @@ def validate(obj: Context, file: Path, as_json: bool) -> None:
     Recommendation 2022, Annex I) and the national volume rules, and verify its signature.
 
     Reads every format `ingest` reads (ELM/EDC JSON-LD, Open Badges, CTDL, QDR XML, the
-    provider CSV template). Nothing is stored. Exits 0 when the document could be read,
-    whatever it lacks; the answer says what is present, missing or invalid.
+    provider CSV template). Nothing is stored. Every credential of the file is reported,
+    CSV rows that `ingest` would refuse included (their refused cells as INVALID, naming
+    line and column). Exits 0 when the document could be read, whatever it lacks; the
+    answer says what is present, missing or invalid.
     """
     from credgraph.reasoning.validation import validate_document
 
@@ -588,18 +595,20 @@ def validate(obj: Context, file: Path, as_json: bool) -> None:
         _emit_json(answer)
         return
     marks = {"present": "ok", "missing": "MISSING", "invalid": "INVALID"}
-    click.echo(_printable(f"{answer['title']} ({answer['kind']}, {answer['format']})"))
-    for element in answer["elements"]:
-        need = "mandatory" if element["mandatory"] else "optional "
-        if not element["applies"]:
-            need = "n/a      "
-        click.echo(
-            _printable(
-                f"  {marks[element['status']]:<8} {need} {element['name']}: {element['detail']}"
-            )
-        )
-    for warning in answer["warnings"]:
-        click.echo(_printable(f"  warning: {warning}"))
+    several = len(answer["credentials"]) > 1
+    for checked in answer["credentials"]:
+        where = f", {checked['location']}" if several else ""
+        click.echo(_printable(f"{checked['title']} ({checked['kind']}, {answer['format']}{where})"))
+        for element in checked["elements"]:
+            need = "mandatory" if element["mandatory"] else "optional "
+            if not element["applies"]:
+                need = "n/a      "
+            status, name, detail = marks[element["status"]], element["name"], element["detail"]
+            click.echo(_printable(f"  {status:<8} {need} {name}: {detail}"))
+        for warning in checked["warnings"]:
+            click.echo(_printable(f"  warning: {warning}"))
+        for problem in checked["problems"]:
+            click.echo(_printable(f"  not storable: {problem}"))
     v = answer["verification"]
     click.echo(_printable(f"signature: {v['status']}: {v['reason']}"))
 
@@ -611,19 +620,26 @@ def validate(obj: Context, file: Path, as_json: bool) -> None:
 def verify(obj: Context, file: Path, as_json: bool) -> None:
     """Verify the signature of a credential FILE (EDC JAdES seal, VC / Open Badges proof):
     valid | invalid | could_not_check | unsigned, with integrity, trust in the signer and
-    certificate expiry reported separately. Nothing is fetched over the network."""
+    certificate expiry reported separately. Nothing is fetched over the network.
+
+    Exit status (with or without --json; the verdict is printed either way): 0 valid (the
+    signature matches: read trust and expiry too), 3 invalid, 4 could_not_check,
+    5 unsigned; 1 when the file cannot be read, 2 for a usage error.
+    """
     from credgraph.trust import verify_document
 
     result = verify_document(_read_document(file), _document_name(file)).to_dict()
     if as_json:
         _emit_json(result)
-        return
-    click.echo(_printable(f"{result['status']}: {result['reason']}"))
-    for part in ("integrity", "trust", "expiry"):
-        if isinstance(result.get(part), dict):
-            click.echo(
-                _printable(f"  {part}: {result[part].get('status')}: {result[part].get('reason')}")
-            )
+    else:
+        click.echo(_printable(f"{result['status']}: {result['reason']}"))
+        for part in ("integrity", "trust", "expiry"):
+            if isinstance(result.get(part), dict):
+                status, reason = result[part].get("status"), result[part].get("reason")
+                click.echo(_printable(f"  {part}: {status}: {reason}"))
+    code = VERIFY_EXIT[result["status"]]
+    if code:
+        sys.exit(code)  # SystemExit passes through click and main() unchanged
 
 
 def _fail(message: str, hint: str | None, code: int = EXIT_ERROR) -> NoReturn:
@@ -679,7 +695,8 @@ def render_cli_reference() -> str:
         "Contract: every command exits 0 on success and non-zero with a one-line `error:` "
         "message (and a `hint:` line) on stderr on failure (2 for usage errors); `--json` "
         "prints exactly one JSON document on stdout; progress goes to stderr; tracebacks "
-        "only with `--debug`.\n",
+        "only with `--debug`. `credgraph verify` also exits with its verdict: 0 valid, "
+        "3 invalid, 4 could_not_check, 5 unsigned (docs/verification.md).\n",
     ]
     root = click.Context(
         cli,

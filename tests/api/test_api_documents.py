@@ -61,6 +61,22 @@ def test_validate_csv_by_content_type(client: TestClient) -> None:
     assert r.json()["format"] == "credential-csv" and len(r.json()["credentials"]) == 2
 
 
+def test_validate_csv_answers_a_row_ingest_refuses(client: TestClient) -> None:
+    # the example's second data row (line 3, uniz-digital-mc-creation) with eqf_level 6 -> 9
+    text = (REPO / "docs" / "examples" / "credentials-template.csv").read_text("utf-8")
+    lines = text.splitlines(keepends=True)
+    assert lines[2].count(",2,60,6,") == 1
+    raw = "".join([*lines[:2], lines[2].replace(",2,60,6,", ",2,60,9,")]).encode("utf-8")
+    r = client.post("/v1/validate", content=raw, headers={"content-type": "text/csv"})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert [c["location"] for c in answer["credentials"]] == ["line 2", "line 3"]
+    reason = "line 3, column eqf_level: 9 is outside 1–8"
+    assert answer["problems"] == [reason]
+    level = next(e for e in answer["credentials"][1]["elements"] if e["id"] == "level")
+    assert (level["status"], level["detail"]) == ("invalid", reason)
+
+
 def test_verify_tampered_is_invalid(client: TestClient) -> None:
     doc = json.loads(gzip.decompress(SIGNED.read_bytes()))
     doc["payload"] = doc["payload"].replace("University of Zed", "University of Zee", 1)

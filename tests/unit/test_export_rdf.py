@@ -624,3 +624,85 @@ def test_api_credential_elm(real: RealGraph, client: TestClient) -> None:
     body = _problem(client.get(f"/v1/credentials/{QUALIFICATION}/elm"), 400)
     assert body["errors"][0]["loc"] == ["path", "id"]
     _problem(client.get("/v1/credentials/mc:nope/elm"), 404)
+
+
+# -- every credential sample ----------------------------------------------------------------
+
+SAMPLES = REPO / "tests" / "fixtures" / "microcredentials"
+TEMPLATE = REPO / "docs" / "examples" / "credentials-template.csv"
+
+
+@dataclass
+class SampleGraph:
+    store: EmbeddedGraphStore
+    stored: list[Path]  # the files that stored something
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleGraph]:
+    """The ESCO slice (so declared skills resolve), then every credential sample in name
+    order (the HeriotWatt pathway after its courses) and the CSV template example."""
+    folder = tmp_path_factory.mktemp("credential-samples")
+    settings = make_settings(folder / "data")
+    store = EmbeddedGraphStore(settings.store_path)
+    ingest_paths(store, [write_esco_slice(folder / "esco")], settings)
+    files = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.name != "SOURCES.md")
+    stored = []
+    for path in [*files, TEMPLATE]:
+        try:
+            (report,) = ingest_paths(store, [path], settings).reports
+        except InputError:
+            continue  # refused (tests/integration/test_credential_documents.py)
+        if report.rows_stored:
+            stored.append(path)
+    yield SampleGraph(store, stored, list(store.iter_nodes()), list(store.iter_edges()))
+    store.close()
+
+
+def test_the_sample_graph_holds_what_the_samples_give(samples: SampleGraph) -> None:
+    # 59 samples store something (EXPECTED in tests/integration/test_credential_documents.py)
+    # and the template's two rows
+    assert len(samples.stored) == 59 + 1 and samples.stored[-1] == TEMPLATE
+    kinds = {n.kind for n in samples.nodes}
+    assert {NodeKind.CREDENTIAL, NodeKind.LEARNING_OUTCOME, NodeKind.PROVIDER} <= kinds
+    assert NodeKind.COMPETENCE in kinds  # CTDL competencies
+    edge_kinds = {e.kind for e in samples.edges}
+    assert {
+        EdgeKind.HAS_OUTCOME,
+        EdgeKind.OFFERED_BY,
+        EdgeKind.ALIGNS_TO,  # Annex 1 / CSV template declared ESCO skills in the slice
+        EdgeKind.PREREQUISITE,
+        EdgeKind.STACKS_INTO,
+    } <= edge_kinds
+    # the HeriotWatt pathway: a list of step objects as a prop, links to stored courses
+    pathway = next(
+        n for n in samples.nodes if n.labels.get("en") == "BSCH - Bachelor of Science Honours"
+    )
+    assert len(pathway.props["steps"]) == 56
+    assert sum(e.target == pathway.id for e in samples.edges) == 49
+
+
+@pytest.mark.parametrize("name", ["samples.ttl", "samples.jsonld"])
+def test_every_credential_sample_round_trips(
+    samples: SampleGraph, tmp_path: Path, name: str
+) -> None:
+    fmt: Any = "json-ld" if name.endswith(".jsonld") else "turtle"
+    buffer = io.StringIO()
+    write_export(samples.store, buffer, fmt)
+    path = tmp_path / name
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    settings = make_settings(tmp_path / "data")
+    store = EmbeddedGraphStore(settings.store_path)
+    try:
+        (report,) = ingest_paths(store, [path], settings).reports
+        assert (report.rows_failed, report.rows_skipped) == (0, 0)
+        nodes, edges = _sorted(list(store.iter_nodes()), list(store.iter_edges()))
+        want_nodes, want_edges = _sorted(samples.nodes, samples.edges)
+        assert [n.id for n in nodes] == [n.id for n in want_nodes]
+        for got, want in zip(nodes, want_nodes, strict=True):
+            assert got == want, got.id  # kind, every language map, every prop
+        assert edges == want_edges  # kinds and props
+    finally:
+        store.close()

@@ -17,8 +17,13 @@ from typing import Any
 import pytest
 
 from credgraph.errors import InputError
-from credgraph.ingest.credentials import CredentialRecord, credential_id, map_credentials
-from credgraph.ingest.ctdl import is_ctdl, parse_ctdl
+from credgraph.ingest.credentials import (
+    CredentialRecord,
+    credential_id,
+    iri_credential_id,
+    map_credentials,
+)
+from credgraph.ingest.ctdl import is_ctdl, parse_ctdl, parse_ctdl_document
 from credgraph.ingest.jsonld_util import JsonReader
 from credgraph.ingest.openbadges import is_openbadges, parse_openbadges
 from credgraph.ingest.readers import read_json_document
@@ -31,8 +36,10 @@ ALL_CTDL = sorted(p for p in CTDL.iterdir() if p.is_file())
 EX = "https://credentialengine.github.io/credential-registry-ingest-examples/"
 RES = "https://credentialengineregistry.org/resources/"
 
-# named item nodes (credentials, LearningProgram, Course, AssessmentProfile,
-# LearningOpportunityProfile) among each file's top nodes, counted by reading the files
+# records among each file's top nodes, counted by reading the files: named items
+# (credentials, LearningProgram, Course, AssessmentProfile, LearningOpportunityProfile),
+# named Pathways, TransferAgreements, and TransferValueProfiles that state something and whose
+# "from"/"for" ends are not items of the same file (else the item carries the value)
 ITEMS = {
     "ingest-examples_Credential_1_Credential-1-graph.json": 1,  # + a QA organisation node
     "ingest-examples_Credential_1_Credential-1.json": 1,
@@ -61,24 +68,24 @@ ITEMS = {
     "schema-dev_HandbookExamples_QualificationsFramework_frameworkAlignment.json": 0,
     "schema-dev_HandbookExamples_QualificationsFramework_levelDesriptors.json": 0,
     "schema-dev_HandbookExamples_RecognitionOfPriorLearning_plpolicy-example.json": 0,
-    "schema-dev_HandbookExamples_RecognitionOfPriorLearning_support-example.json": 0,
-    "schema-dev_HandbookExamples_RecognitionOfPriorLearning_ta-example.json": 3,
+    "schema-dev_HandbookExamples_RecognitionOfPriorLearning_support-example.json": 1,  # agreement
+    "schema-dev_HandbookExamples_RecognitionOfPriorLearning_ta-example.json": 4,  # 3 + agreement
     "schema-dev_HandbookExamples_RecognitionOfPriorLearning_tvp-example1.json": 2,
     "schema-dev_HandbookExamples_RecognitionOfPriorLearning_tvp-example2.json": 1,
     "schema-dev_HandbookExamples_RecognitionOfPriorLearning_tvp-example3.json": 1,
-    "schema-dev_HandbookExamples_SupportClasses_eval-example.json": 0,
+    "schema-dev_HandbookExamples_SupportClasses_eval-example.json": 1,  # value, no from/for
     "schema-dev_HandbookExamples_SupportClasses_financialAssistForTravel-example.json": 0,
     "schema-dev_HandbookExamples_SupportClasses_jobPay-example.json": 0,
-    "schema-dev_HandbookExamples_SupportClasses_structState-example.json": 0,
+    "schema-dev_HandbookExamples_SupportClasses_structState-example.json": 1,  # agreement
     "schema-dev_HandbookExamples_SupportClasses_vp-example.json": 0,
     "schema-dev_HandbookExamples_degreeWithConcentration.json": 1,  # 5 unnamed references
-    "schema-dev_PathwaysConditionsAndConstraints_Pathway-Examples_CompTIA_CompTIA-IT_Networking_Specialist.jsonld": 8,  # noqa: E501
+    "schema-dev_PathwaysConditionsAndConstraints_Pathway-Examples_CompTIA_CompTIA-IT_Networking_Specialist.jsonld": 9,  # 8 + the Pathway  # noqa: E501
     "schema-dev_PathwaysConditionsAndConstraints_Pathway-Examples_HeriotWatt_courses.json": 49,
-    "schema-dev_PathwaysConditionsAndConstraints_Pathway-Examples_HeriotWatt_pathway.json": 0,
-    "schema-dev_PriorLearningRecognition_Examples_ex_fullTA.json": 6,
+    "schema-dev_PathwaysConditionsAndConstraints_Pathway-Examples_HeriotWatt_pathway.json": 1,
+    "schema-dev_PriorLearningRecognition_Examples_ex_fullTA.json": 7,  # 6 + agreement; 3 "..."
     "schema-dev_PriorLearningRecognition_Examples_policy-example.json": 0,
-    "schema-dev_PriorLearningRecognition_Examples_ta-example.json": 0,
-    "schema-dev_PriorLearningRecognition_Examples_tv-example.json": 0,
+    "schema-dev_PriorLearningRecognition_Examples_ta-example.json": 1,  # the agreement
+    "schema-dev_PriorLearningRecognition_Examples_tv-example.json": 1,  # the transfer value
     "schema-dev_QualificationsFramework_Examples_EQF.json": 0,
     "schema-dev_QualificationsFramework_Examples_scqf-eqf-mapping.json": 0,
     "schema-dev_Transfer_Value_Profile_CTDL_-_Assessment_-_ACE_-_Introductory_Sociology.json": 1,
@@ -308,11 +315,16 @@ def test_transfer_agreement_course_to_course() -> None:
     assert diploma.provider is not None and diploma.provider.names == {"und": "Erewhon College"}
 
 
-def test_pathway_components_become_prerequisites() -> None:
-    name = "schema-dev_PathwaysConditionsAndConstraints_Pathway-Examples_CompTIA_CompTIA-IT_Networking_Specialist.jsonld"  # noqa: E501
-    records = parse(name)
-    titles = {r.source_id: next(iter(r.title.values())) for r in records}
-    after = {titles[r.source_id or ""]: [titles[p] for p in r.prerequisite_ids] for r in records}
+COMPTIA = "schema-dev_PathwaysConditionsAndConstraints_Pathway-Examples_CompTIA_CompTIA-IT_Networking_Specialist.jsonld"  # noqa: E501
+HW = "schema-dev_PathwaysConditionsAndConstraints_Pathway-Examples_HeriotWatt_"
+HW_RES = "http://example.org/resources/"
+
+
+def test_pathway_components_become_prerequisites_and_steps() -> None:
+    content = parse_ctdl_document(load(COMPTIA), COMPTIA)
+    *items, pathway = content.records
+    titles = {r.source_id: next(iter(r.title.values())) for r in items}
+    after = {titles[r.source_id or ""]: [titles[p] for p in r.prerequisite_ids] for r in items}
     # ceasn:hasChild / hasCondition.targetComponent (requiredNumber 1 of 1) / isChildOf:
     # Cloud+ <- Server+ <- Linux+ <- Cloud Essentials+ <- Project+ <- Security+ <- Network+ <- A+
     assert after == {
@@ -325,12 +337,99 @@ def test_pathway_components_become_prerequisites() -> None:
         "CompTIA Network+": ["CompTIA A+"],
         "CompTIA A+": [],
     }
-    # ceasn:isPartOf the ceterms:Pathway node: not a stacking target
-    pathway = RES + "ce-cc62e516-f95d-4306-a11a-c0ecc39d835f"
-    assert all(r.stacks_into_ids == [] and r.extra["pathways"] == [pathway] for r in records)
-    batch = map_credentials(records)
+    # the @graph[0] ceterms:Pathway is a record of its own; ceasn:isPartOf it is no stacking
+    # target of the items' own, each item is a step of the pathway instead
+    pathway_iri = RES + "ce-cc62e516-f95d-4306-a11a-c0ecc39d835f"
+    assert (pathway.source_type, pathway.source_id) == ("Pathway", pathway_iri)
+    assert pathway.title == {"en": "IT Networking Specialist Pathway"}
+    assert all(r.stacks_into_ids == [] and r.extra["pathways"] == [pathway_iri] for r in items)
+    # steps: the chain above from A+ up, then the BasicComponent "IT Networking Specialist"
+    # (hasChild Cloud+); hasDestinationComponent is Cloud+
+    steps = pathway.extra["steps"]
+    assert [(s["step"], s["name"]) for s in steps] == [
+        (1, "CompTIA A+"),
+        (2, "CompTIA Network+"),
+        (3, "CompTIA Security+"),
+        (4, "CompTIA Project+"),
+        (5, "CompTIA Cloud Essentials+"),
+        (6, "CompTIA Linux+"),
+        (7, "CompTIA Server+"),
+        (8, "CompTIA Cloud+"),
+        (9, "IT Networking Specialist"),
+    ]
+    cloud = next(r for r in items if r.title == {"en": "CompTIA Cloud+"})
+    assert steps[7]["destination"] is True and steps[7]["credentials"] == [credential_id(cloud)]
+    assert pathway.extra["destination"] == [credential_id(cloud)]
+    assert steps[8] == {
+        "step": 9,
+        "name": "IT Networking Specialist",
+        "component": "BasicComponent",
+        "category": "Career Path",
+    }
+    batch = map_credentials(content.records, links=content.links)
     prerequisites = [e for e, _ in batch.wanted if e.kind is EdgeKind.PREREQUISITE]
     assert len(prerequisites) == 7 and all(e.target in batch.nodes for e in prerequisites)
+    # every certification STACKS_INTO the pathway, with its step
+    stacks = {e.source: e for e, _ in batch.wanted if e.kind is EdgeKind.STACKS_INTO}
+    assert set(stacks) == {credential_id(r) for r in items}
+    assert {e.target for e in stacks.values()} == {credential_id(pathway)}
+    assert stacks[credential_id(cloud)].props["step"] == 8
+
+
+def test_a_pathway_alone_names_the_courses_described_elsewhere() -> None:
+    name = HW + "pathway.json"
+    content = parse_ctdl_document(load(name), name)
+    # a top-level list (expanded JSON-LD) of 119 nodes: 1 Pathway "BSCH - Bachelor of Science
+    # Honours", 45 CourseComponent, 8 BasicComponent (stages), 3 CredentialComponent,
+    # 25 ComponentCondition, 37 Constraint
+    (pathway,) = content.records
+    assert pathway.title == {"en": "BSCH - Bachelor of Science Honours"}
+    steps = pathway.extra["steps"]
+    assert len(steps) == 45 + 8 + 3
+    # Stage 1, Semester 1 (4d214678) hasChild 13bcff97, 0954dc01, df471a3a, f884ff7e: the
+    # CourseComponents "Logic and Proof", "Introduction to Interaction Design", "Praxis",
+    # "Software Development 1" come first, then the stage; Stage 1, Semester 2 precededBy it,
+    # so its courses follow
+    assert [(s["step"], s["name"]) for s in steps[:6]] == [
+        (1, "Logic and Proof"),
+        (1, "Introduction to Interaction Design"),
+        (1, "Praxis"),
+        (1, "Software Development 1"),
+        (2, "Stage 1, Semester 1"),
+        (3, "Software Development 2"),
+    ]
+    # Logic and Proof proxyFor …adfe187a7512 (a Course of the "courses" file)
+    assert steps[0]["credentials"] == [
+        iri_credential_id(HW_RES + "2640de62-c440-46e3-8638-adfe187a7512")
+    ]
+    # stages chain 8 × (courses, stage) = 16 steps; the destination (1a285e3e, "BSc (hons) in
+    # Computer Science", proxyFor 46942a57) is precededBy Stage 4, Semester 2
+    last = steps[-1]
+    assert (last["step"], last["name"], last["destination"]) == (
+        17,
+        "BSc (hons) in Computer Science",
+        True,
+    )
+    assert last["credentials"] == [
+        iri_credential_id(HW_RES + "46942a57-b7f5-4ce7-bbf8-72976ac7bd23")
+    ]
+    links = content.links
+    stacks = [x for x in links if x.kind is EdgeKind.STACKS_INTO]
+    # 45 course proxies + CertHE + DipHE/BSCO (two proxyFor) + BSc
+    assert len(stacks) == 49 and {x.target for x in stacks} == {pathway.source_id}
+    prerequisites = [x for x in links if x.kind is EdgeKind.PREREQUISITE]
+    by_source: dict[str, int] = {}
+    for x in prerequisites:
+        by_source[x.source] = by_source.get(x.source, 0) + 1
+    # CertHE (proxyFor ea4e5c8d): "Complete 8 out of 8 courses" (0cf91f88, the 8 stage-1
+    # courses). BSc: three "8 out of 8" conditions (stages 1, 2, 3) = 24, and f39bf394
+    # ("2 out of 2 conditions") -> 167bbaf1 -> 78226fb4 "Two required courses" (2) and
+    # 3a176a2b -> a474f7e7 "One required courses" (1); "Select 2/3 out of 9" are choices.
+    # DipHE/BSCO stands for two credentials: its conditions give no prerequisite.
+    assert by_source == {
+        HW_RES + "ea4e5c8d-7028-4b33-b3fc-b4cf8b98061c": 8,
+        HW_RES + "46942a57-b7f5-4ce7-bbf8-72976ac7bd23": 27,
+    }
 
 
 def test_expanded_form_is_read() -> None:
@@ -557,3 +656,110 @@ def test_any_field_of_any_type_gives_records_or_an_input_error(name: str) -> Non
             except InputError:
                 continue
             map_credentials(records)
+
+
+# -- competencies, transfer values and agreements on their own ------------------------------
+
+
+def test_competencies_of_a_vc_become_competences() -> None:
+    name = "schema-dev_CTDLinLERs_VCs_OpenBadges_CLRs_s_2_1_StandaloneCompetence.json"
+    content = parse_ctdl_document(load(name), name)
+    # credentialSubject.achievement: two ceasn:Competency, no item (records == [])
+    assert content.records == [] and content.note is None
+    science, arts = content.competences
+    # competencyLabel is the label, competencyText the description (plain strings: "und")
+    assert science.texts == {"und": "Knowledge of Science"}
+    assert science.description == {"und": "Demonstrate a good knowledge of science…"}
+    assert science.source_id == RES + "ce-84958217-1323-46fe-87c8-652120800190"
+    assert science.props == {"code": "EXKSCI1"}  # ceasn:codedNotation; no framework
+    assert arts.texts == {"und": "Knowledge of Arts"} and arts.props == {"code": "EXKART1"}
+    batch = map_credentials([], content.competences)
+    assert [n.kind for n in batch.nodes.values()] == [NodeKind.COMPETENCE] * 2
+    assert all(i.startswith("competency:") for i in batch.nodes)
+    assert "did:example:ebfeb1f712ebc6f1c276e12ec21" not in repr(content)  # the learner
+
+
+def test_a_competency_framework_gives_its_competences_in_order() -> None:
+    name = "schema-dev_Competency-Frameworks_SampleCompetencyFramework_with_Envelope.json"
+    content = parse_ctdl_document(load(name), name)
+    # decoded_resource.@graph: the CompetencyFramework "HOSP 229, Revenue Management"
+    # (inLanguage en-US, publisherName Ivy Tech…) and its 13 hasTopChild competencies
+    assert content.records == [] and len(content.competences) == 13
+    first = content.competences[0]
+    assert first.texts == {
+        "en": "Explain the concept of revenue management and the history of its development."
+    }
+    assert first.description == {}  # no competencyLabel: the text is the label
+    assert first.props == {
+        "ctid": "ce-c4188d32-a8dc-467a-aa42-abbfcb1f4b89",
+        "lang": "en",
+        "framework": "HOSP 229, Revenue Management",
+        "framework_iri": RES + "ce-c23a0e0c-8be8-4911-bc52-f2479c41af4b",
+        "publisher": "Ivy Tech Community College of Indiana",
+        "position": 1,
+    }
+    # the @graph lists them in hasTopChild order; the last is ce-3b21f92b
+    assert [c.props["position"] for c in content.competences] == list(range(1, 14))
+    assert content.competences[-1].source_id == RES + "ce-3b21f92b-7208-4777-8871-b62d58a15617"
+
+
+def test_level_descriptors_and_outcomes_are_not_competences() -> None:
+    # the 9 Competency nodes describe the framework's levels (asn:hasProgressionLevel)
+    name = "schema-dev_HandbookExamples_QualificationsFramework_levelDesriptors.json"
+    content = parse_ctdl_document(load(name), name)
+    assert content.empty and content.note == (
+        "no credential, learning opportunity, competency, pathway or transfer value: the "
+        "document describes QualificationsFramework, skos:ConceptScheme, 3 skos:Concept, "
+        "asn:ProgressionModel, 3 asn:ProgressionLevel, 9 Competency"
+    )
+    # the degree requires both competencies of its achievement list: they are its outcomes
+    name = "schema-dev_CTDLinLERs_VCs_OpenBadges_CLRs_s_2_2_CompetenceAndDegree.json"
+    content = parse_ctdl_document(load(name), name)
+    assert len(content.records[0].outcomes) == 2 and content.competences == []
+
+
+def test_a_transfer_value_between_items_described_elsewhere() -> None:
+    name = "schema-dev_PriorLearningRecognition_Examples_tv-example.json"
+    content = parse_ctdl_document(load(name), name)
+    res = "http://example.org/resources/ce-"
+    (value,) = content.records
+    # no name or description: the title says the value (ceterms:value 15,
+    # creditUnitType "creditUnit:DegreeCredit")
+    assert value.source_type == "TransferValueProfile"
+    assert value.title == {"en": "Transfer value: 15 creditUnit:DegreeCredit"}
+    assert value.extra["transfer_value_from"] == [res + "4a96e17f-aba7-41a2-b4ae-df88ba23dee6"]
+    assert value.extra["transfer_value_for"] == [res + "dab6c03f-4209-4310-8723-40ef7f25a2cb"]
+    assert value.extra["provider_ref"] == res + "ac346c60-9f8c-4130-b955-ed947603fbd4"
+    (link,) = content.links
+    assert (link.source, link.kind, link.target) == (
+        res + "4a96e17f-aba7-41a2-b4ae-df88ba23dee6",
+        EdgeKind.STACKS_INTO,
+        res + "dab6c03f-4209-4310-8723-40ef7f25a2cb",
+    )
+    assert link.props == {
+        "transfer_value": "15 creditUnit:DegreeCredit",
+        "profile": res + "ecdf8840-2222-4832-bed0-0af77d7a4a0c",
+    }
+
+
+def test_transfer_agreements() -> None:
+    name = "schema-dev_PriorLearningRecognition_Examples_ta-example.json"
+    content = parse_ctdl_document(load(name), name)
+    res = "http://example.org/resources/ce-"
+    (agreement,) = content.records
+    # no name, and its organisations are only referenced
+    assert agreement.source_type == "TransferAgreement"
+    assert agreement.title == {"en": "Transfer agreement"}
+    assert len(agreement.extra["transfer_value_profiles"]) == 4
+    (link,) = content.links  # sendingProgram -> receivingProgram
+    assert (link.source, link.target) == (
+        res + "79c8319b-35f8-4b5b-87c9-51df174febf3",
+        res + "8e3d83ee-bf56-439c-98d8-0f269dafd3a5",
+    )
+    assert link.props == {"agreement": res + "56615a9f-256c-4557-8554-ce4df58905fa"}
+    # sendingOrganization / receivingOrganization resolve to CredentialOrganizations
+    name = "schema-dev_HandbookExamples_RecognitionOfPriorLearning_support-example.json"
+    (agreement,) = parse_ctdl(load(name), name)
+    assert agreement.title == {
+        "en": "Transfer agreement between Erewhon College and Erewhon University"
+    }

@@ -17,7 +17,17 @@ transaction (all or nothing for the file):
   not in the graph is skipped and counted (no stub nodes);
 - references between credentials by source IRI (``prerequisites``, ``stacks_into``) as
   ``PREREQUISITE`` / ``STACKS_INTO`` edges when the target is in the same file or already
-  stored, else skipped and counted.
+  stored, else skipped and counted;
+- competences a document describes on their own (CTDL competencies, alone or in a
+  competency framework: ``CompetenceRecord``) as ``Competence`` nodes
+  ``competency:<hash of the source IRI>``, with declared ESCO skills as ``ALIGNS_TO``;
+- links a document declares between credentials it only names (a CTDL pathway's steps, a
+  transfer value between two courses described elsewhere: ``DeclaredLink``) as edges when
+  both ends are in the file or already stored, else skipped and counted.
+
+An EQF level outside 1–8 is not stored (skipped and counted; template validation reports it
+invalid). A document that gives nothing to store says why (``DocumentContent.note``): the ingest
+report lists it for the file.
 
 No personal data is stored: of an issued credential only what describes the achievement
 (title, awarding body, outcomes, volume, level, dates of issue) is kept, never the learner.
@@ -40,6 +50,7 @@ from credgraph.models import ESCO_BASE, Edge, EdgeKind, LangMap, Node, NodeKind
 DocumentKind = Literal["offer", "issued"]
 ESCO_SKILL = ESCO_BASE + "skill/"
 ESCO_OCCUPATION = ESCO_BASE + "occupation/"
+STORED_PREFIXES = ("nsk:", "mc:", "competency:")
 
 
 @dataclass(slots=True)
@@ -101,6 +112,46 @@ class CredentialRecord:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class CompetenceRecord:
+    """A competence described on its own (a CTDL competency, alone or in a framework)."""
+
+    format: str
+    location: str
+    texts: LangMap  # the competence as a label (competencyLabel, else competencyText)
+    description: LangMap = field(default_factory=dict)
+    source_id: str | None = None
+    skills: list[str] = field(default_factory=list)  # ESCO skill URIs, declared
+    props: dict[str, Any] = field(default_factory=dict)  # framework, notation, position …
+
+
+@dataclass(slots=True)
+class DeclaredLink:
+    """An edge a document declares between credentials it may only name by IRI (or by a
+    stored id ``mc:…`` / ``nsk:…``): stored when both ends are in the file or the graph."""
+
+    source: str
+    kind: EdgeKind
+    target: str
+    location: str
+    format: str = "ctdl"
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DocumentContent:
+    """Everything a credential document gives; ``note`` says why it gives nothing."""
+
+    records: list[CredentialRecord] = field(default_factory=list)
+    competences: list[CompetenceRecord] = field(default_factory=list)
+    links: list[DeclaredLink] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.records or self.competences)
+
+
 def credential_id(record: CredentialRecord) -> str:
     if record.record_id:
         return f"mc:{record.record_id}"
@@ -110,6 +161,18 @@ def credential_id(record: CredentialRecord) -> str:
 def iri_credential_id(iri: str) -> str:
     """The node id of a credential known by its source IRI (also for references)."""
     return f"mc:{short_hash(iri.strip(), length=16)}"
+
+
+def reference_id(ref: str) -> str:
+    """The node id a reference names: a stored id as it is, else a credential's IRI."""
+    return ref if ref.startswith(STORED_PREFIXES) else iri_credential_id(ref)
+
+
+def competence_id(competence: CompetenceRecord) -> str:
+    key = competence.source_id or "\x1f".join(
+        [competence.location, *(f"{k}={v}" for k, v in sorted(competence.texts.items()))]
+    )
+    return f"competency:{short_hash(key.strip(), length=16)}"
 
 
 def _first(texts: LangMap) -> str:
@@ -135,7 +198,7 @@ def _props(record: CredentialRecord) -> dict[str, Any]:
         "ects_text": record.ects_text,
         "hours": record.hours,
         "workload_text": record.volume_text,
-        "eqf_level": record.eqf_level,
+        "eqf_level": record.eqf_level if _valid_eqf(record.eqf_level) else None,
         "nqf_level": record.nqf_level,
         "mode": record.mode,
         "language": record.language,
@@ -155,6 +218,10 @@ def _props(record: CredentialRecord) -> dict[str, Any]:
     return props
 
 
+def _valid_eqf(level: int | None) -> bool:
+    return level is not None and 1 <= level <= 8
+
+
 @dataclass(slots=True)
 class _Batch:
     nodes: dict[str, Node] = field(default_factory=dict)
@@ -163,9 +230,52 @@ class _Batch:
     wanted: list[tuple[Edge, str]] = field(default_factory=list)  # edge, location
 
 
-def map_credentials(records: Sequence[CredentialRecord]) -> _Batch:
-    """Nodes and edges of ``records`` (references not yet checked against the store)."""
+def map_credentials(
+    records: Sequence[CredentialRecord],
+    competences: Sequence[CompetenceRecord] = (),
+    links: Sequence[DeclaredLink] = (),
+) -> _Batch:
+    """Nodes and edges of a document (references not yet checked against the store)."""
     batch = _Batch()
+    _map_records(batch, records)
+    for competence in competences:
+        _map_competence(batch, competence)
+    for link in links:
+        edge = Edge(
+            reference_id(link.source),
+            link.kind,
+            reference_id(link.target),
+            {
+                "method": "declared",
+                "source": link.format,
+                "ref": link.target,
+                "from": link.source,
+                **link.props,
+            },
+        )
+        if edge.source != edge.target:
+            batch.wanted.append((edge, link.location))
+    return batch
+
+
+def _map_competence(batch: _Batch, competence: CompetenceRecord) -> None:
+    cid = competence_id(competence)
+    labels = _clean_map(competence.texts)
+    if cid in batch.nodes or not labels:
+        return
+    node = Node(cid, NodeKind.COMPETENCE, labels=labels)
+    node.descriptions = _clean_map(competence.description)
+    node.props = {
+        "source": competence.format,
+        "source_iri": competence.source_id,
+        **competence.props,
+    }
+    batch.nodes[cid] = node
+    for skill in dict.fromkeys(competence.skills):
+        batch.wanted.append((_declared(cid, skill, competence.format), competence.location))
+
+
+def _map_records(batch: _Batch, records: Sequence[CredentialRecord]) -> None:
     for record in records:
         cid = credential_id(record)
         node = Node(cid, NodeKind.CREDENTIAL, labels=_clean_map(record.title))
@@ -222,12 +332,13 @@ def map_credentials(records: Sequence[CredentialRecord]) -> _Batch:
             (EdgeKind.STACKS_INTO, record.stacks_into_ids),
         ):
             for ref in dict.fromkeys(refs):
-                target = ref if ref.startswith(("nsk:", "mc:")) else iri_credential_id(ref)
                 edge = Edge(
-                    cid, kind, target, {"method": "declared", "source": record.format, "ref": ref}
+                    cid,
+                    kind,
+                    reference_id(ref),
+                    {"method": "declared", "source": record.format, "ref": ref},
                 )
                 batch.wanted.append((edge, record.location))
-    return batch
 
 
 def _declared(source: str, skill: str, fmt: str) -> Edge:
@@ -249,29 +360,47 @@ def store_credentials(
     records: Sequence[CredentialRecord],
     settings: Settings,
     report: IngestReport,
+    *,
+    competences: Sequence[CompetenceRecord] = (),
+    links: Sequence[DeclaredLink] = (),
 ) -> IngestReport:
-    """Map ``records`` and write them in one transaction; edges to nodes that are neither in
-    this file nor stored are skipped and counted in ``report`` (no stub nodes)."""
+    """Map a document and write it in one transaction; an edge with an end that is neither
+    in this file nor stored is skipped and counted in ``report`` (no stub nodes)."""
     from credgraph.ingest.records import stale_children
 
-    batch = map_credentials(records)
-    targets = {e.target for e, _ in batch.wanted} - set(batch.nodes)
-    present = store.has_nodes(sorted(targets)) if targets else set()
+    batch = map_credentials(records, competences, links)
+    for record in records:
+        if record.eqf_level is not None and not _valid_eqf(record.eqf_level):
+            report.skip(
+                f"{path} {record.location}",
+                f"EQF level {record.eqf_level} is outside 1–8: the level is not stored",
+                key="eqf_level_invalid",
+            )
+    ends = {i for e, _ in batch.wanted for i in (e.source, e.target)} - set(batch.nodes)
+    present = store.has_nodes(sorted(ends)) if ends else set()
+    known = set(batch.nodes) | present
     edges = list(batch.edges)
     for edge, location in batch.wanted:
-        if edge.target in batch.nodes or edge.target in present:
+        if edge.target in known and edge.source in known:
             edges.append(edge)
-        else:
-            what = {
-                EdgeKind.ALIGNS_TO: "ESCO skill",
-                EdgeKind.RELATES_TO_OCCUPATION: "ESCO occupation",
-            }.get(edge.kind, "credential")
+            continue
+        what = {
+            EdgeKind.ALIGNS_TO: "ESCO skill",
+            EdgeKind.RELATES_TO_OCCUPATION: "ESCO occupation",
+        }.get(edge.kind, "credential")
+        if edge.source not in known:  # a declared link from a credential described elsewhere
             report.skip(
                 f"{path} {location}",
-                f"{edge.kind.value} to {edge.props.get('ref') or edge.target}: "
-                f"{what} not in the graph",
-                key=f"{edge.kind.value.lower()}_target_absent",
+                f"{edge.kind.value} from {edge.props.get('from') or edge.source}: "
+                "credential not in the graph",
+                key=f"{edge.kind.value.lower()}_source_absent",
             )
+            continue
+        report.skip(
+            f"{path} {location}",
+            f"{edge.kind.value} to {edge.props.get('ref') or edge.target}: {what} not in the graph",
+            key=f"{edge.kind.value.lower()}_target_absent",
+        )
     nodes = [*batch.nodes.values(), *merge_stored_providers(store, batch.providers)]
     parents = [n.id for n in nodes if n.kind is NodeKind.CREDENTIAL]
     stale = stale_children(store, parents, EdgeKind.HAS_OUTCOME, set(batch.nodes))
@@ -279,5 +408,5 @@ def store_credentials(
         if stale:
             store.delete_nodes(stale)
         write_batches(store, nodes, edges, report, batch_size=settings.write_batch_size)
-    report.rows_stored += len(parents)
+    report.rows_stored += len(parents) + sum(n.kind is NodeKind.COMPETENCE for n in nodes)
     return report

@@ -9,6 +9,10 @@ be absent or empty. A row with an empty ``id``/``title``/``awarding_body``, a re
 ``id``, or a value of the wrong shape (ECTS not a number, EQF not 1–8, a skill that is not
 an ESCO skill URI) is counted as failed with "line N: column C …" and left out; the rest of
 the file is stored. Malformed CSV (quoting, NUL bytes, not UTF-8) stops the file.
+
+Such a row is still returned, for template validation to report: every problem of the row
+(``extra["problems"]``: ``{"line", "column", "reason"}``; ``extra["problem"]`` joins them)
+and what could be read of the rest (a value that is wrong is left out).
 """
 
 from __future__ import annotations
@@ -54,7 +58,11 @@ _MODES = {"online", "onsite", "blended"}
 
 
 class RowProblem(ValueError):
-    """A row that cannot be stored; the message names the column."""
+    """A cell that cannot be stored; the message names the column."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(f"column {column}{message}")
+        self.column = column
 
 
 def is_credential_csv_header(header: list[str]) -> bool:
@@ -63,110 +71,127 @@ def is_credential_csv_header(header: list[str]) -> bool:
 
 def parse_credential_csv(path: Path) -> tuple[list[CredentialRecord], int]:
     """The rows' records and the number of rows read. Rows that cannot be stored are
-    returned as records with ``extra["problem"]`` set, for the caller to count."""
+    returned with ``extra["problem"]`` set, for the caller to count."""
     records: list[CredentialRecord] = []
     seen: set[str] = set()
     rows = 0
     for line, row in iter_csv(path, required=REQUIRED):
         rows += 1
-        try:
-            record = _record(row, line)
-            if record.record_id in seen:
-                raise RowProblem(f"column id: {record.record_id!r} appears on an earlier row")
-            seen.add(record.record_id or "")
-        except RowProblem as exc:
-            record = CredentialRecord(format="csv", location=f"line {line}", title={})
-            record.extra["problem"] = str(exc)
+        problems: list[RowProblem] = []
+        record = _record(row, line, problems)
+        if record.record_id in seen:
+            problems.append(RowProblem("id", f": {record.record_id!r} appears on an earlier row"))
+        if record.record_id and not problems:  # a row that is not stored takes no id
+            seen.add(record.record_id)
+        if problems:
+            record.extra["problem"] = "; ".join(str(p) for p in problems)
+            record.extra["problems"] = [
+                {"line": line, "column": p.column, "reason": str(p)} for p in problems
+            ]
         records.append(record)
     return records, rows
 
 
-def _cell(row: dict[str, str], column: str) -> str | None:
-    text = clean_text(row.get(column))
-    return text or None
+class _Row:
+    """The cells of one row; a cell that is wrong is recorded and read as empty."""
+
+    def __init__(self, row: dict[str, str], problems: list[RowProblem]) -> None:
+        self.row = row
+        self.problems = problems
+
+    def cell(self, column: str) -> str | None:
+        text = clean_text(self.row.get(column))
+        return text or None
+
+    def bad(self, column: str, message: str) -> None:
+        self.problems.append(RowProblem(column, message))
+
+    def number(self, column: str, low: float, high: float) -> float | None:
+        text = self.cell(column)
+        if text is None:
+            return None
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            self.bad(column, f": {text[:40]!r} is not a number")
+            return None
+        if not (low <= value <= high):
+            self.bad(column, f": {text[:40]} is outside {low:g}–{high:g}")
+            return None
+        return value
+
+    def uris(self, column: str, prefix: str, what: str) -> list[str]:
+        values = split_pipes(self.row.get(column))
+        for value in values:
+            if not value.startswith(prefix):
+                self.bad(column, f": {value[:60]!r} is not an {what} URI")
+        return [v for v in values if v.startswith(prefix)]
 
 
-def _number(row: dict[str, str], column: str, low: float, high: float) -> float | None:
-    text = _cell(row, column)
-    if text is None:
-        return None
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise RowProblem(f"column {column}: {text[:40]!r} is not a number") from None
-    if not (low <= value <= high):
-        raise RowProblem(f"column {column}: {text[:40]} is outside {low:g}–{high:g}")
-    return value
-
-
-def _record(row: dict[str, str], line: int) -> CredentialRecord:
+def _record(raw: dict[str, str], line: int, problems: list[RowProblem]) -> CredentialRecord:
+    row = _Row(raw, problems)
     for column in ("id", "title", "awarding_body"):
-        if not _cell(row, column):
-            raise RowProblem(f"column {column} is empty")
-    rid = _cell(row, "id") or ""
-    if not _ID.match(rid):
-        raise RowProblem(
-            f"column id: {rid[:40]!r} is not a plain id (letters, digits, . _ -, ≤ 100)"
-        )
-    language = (_cell(row, "language") or "").lower() or None
+        if not row.cell(column):
+            row.bad(column, " is empty")
+    rid = row.cell("id")
+    if rid is not None and not _ID.match(rid):
+        row.bad("id", f": {rid[:40]!r} is not a plain id (letters, digits, . _ -, ≤ 100)")
+        rid = None
+    language = (row.cell("language") or "").lower() or None
     if language is not None and not re.fullmatch(r"[a-z]{2}", language):
-        raise RowProblem(f"column language: {language[:20]!r} is not an ISO 639-1 code")
+        row.bad("language", f": {language[:20]!r} is not an ISO 639-1 code")
+        language = None
     lang = language or "und"
-    title = {lang: _cell(row, "title") or ""}
-    if _cell(row, "title_en"):
-        title["en"] = _cell(row, "title_en") or ""
-    mode = (_cell(row, "participation_form") or "").lower() or None
+    title = {lang: row.cell("title")} if row.cell("title") else {}
+    if row.cell("title_en"):
+        title["en"] = row.cell("title_en") or ""
+    mode = (row.cell("participation_form") or "").lower() or None
     if mode is not None and mode not in _MODES:
-        raise RowProblem(
-            f"column participation_form: {mode[:20]!r} is not online, onsite or blended"
-        )
-    eqf = _number(row, "eqf_level", 1, 8)
+        row.bad("participation_form", f": {mode[:20]!r} is not online, onsite or blended")
+        mode = None
+    eqf = row.number("eqf_level", 1, 8)
     if eqf is not None and eqf != int(eqf):
-        raise RowProblem("column eqf_level: must be a whole number 1–8")
-    skills = split_pipes(row.get("esco_skills"))
-    for skill in skills:
-        if not skill.startswith(ESCO_SKILL):
-            raise RowProblem(f"column esco_skills: {skill[:60]!r} is not an ESCO skill URI")
-    occupations = split_pipes(row.get("esco_occupations"))
-    for occupation in occupations:
-        if not occupation.startswith(ESCO_OCCUPATION):
-            raise RowProblem(f"column esco_occupations: {occupation[:60]!r} is not an ESCO URI")
-    country = _cell(row, "country")
-    description = _cell(row, "description")
+        row.bad("eqf_level", ": must be a whole number 1–8")
+        eqf = None
+    skills = row.uris("esco_skills", ESCO_SKILL, "ESCO skill")
+    occupations = row.uris("esco_occupations", ESCO_OCCUPATION, "ESCO occupation")
+    country = row.cell("country")
+    description = row.cell("description")
+    body = row.cell("awarding_body")
     record = CredentialRecord(
         format="csv",
         location=f"line {line}",
-        title=title,
+        title={k: v for k, v in title.items() if v},
         record_id=rid,
         description={lang: description} if description else {},
-        provider=ProviderRecord(names={lang: _cell(row, "awarding_body") or ""}, country=country),
-        ects=_number(row, "ects", 0, 10_000),
-        hours=_number(row, "hours", 0, 100_000),
+        provider=ProviderRecord(names={lang: body}, country=country) if body else None,
+        ects=row.number("ects", 0, 10_000),
+        hours=row.number("hours", 0, 100_000),
         eqf_level=int(eqf) if eqf is not None else None,
         mode=mode,
         language=language,
         languages=[language] if language else [],
         outcomes=[
-            OutcomeRecord(texts={lang: t}) for t in split_pipes(row.get("learning_outcomes"))
+            OutcomeRecord(texts={lang: t}) for t in split_pipes(raw.get("learning_outcomes"))
         ],
         occupations=occupations,
-        assessment=_cell(row, "assessment_type"),
-        quality_assurance=_cell(row, "quality_assurance"),
-        prerequisites=_cell(row, "prerequisites"),
-        price=_cell(row, "price"),
+        assessment=row.cell("assessment_type"),
+        quality_assurance=row.cell("quality_assurance"),
+        prerequisites=row.cell("prerequisites"),
+        price=row.cell("price"),
         country=country,
-        url=_cell(row, "further_information"),
+        url=row.cell("further_information"),
     )
     # skills declared for the whole offer (the template has no per-outcome skill column)
     record.skills = skills
     # ids (nsk:…, mc:…) become STACKS_INTO edges; NSK codes ("69-030-M") are declared the
     # way offers declare them, through ``issued_as`` (credgraph.reasoning.view)
-    stacks = split_pipes(row.get("stacks_into"))
+    stacks = split_pipes(raw.get("stacks_into"))
     record.stacks_into_ids = [s for s in stacks if s.startswith(("nsk:", "mc:"))]
     codes = [s for s in stacks if not s.startswith(("nsk:", "mc:"))]
     if codes:
         record.extra["issued_as"] = "; ".join(codes)
     for column in ("supervision_identity_verification", "stackability", "location"):
-        if _cell(row, column):
-            record.extra[column] = _cell(row, column)
+        if row.cell(column):
+            record.extra[column] = row.cell(column)
     return record

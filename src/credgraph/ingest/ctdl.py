@@ -49,11 +49,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from credgraph.ingest import ctdl_links
 from credgraph.ingest.credentials import (
     CredentialRecord,
+    DeclaredLink,
+    DocumentContent,
     DocumentKind,
     OutcomeRecord,
     ProviderRecord,
+)
+from credgraph.ingest.ctdl_competencies import standalone_competences
+from credgraph.ingest.ctdl_terms import (
+    PATHWAY,
+    TRANSFER_AGREEMENT,
+    TRANSFER_VALUE,
+    ctdl_types,
+    described_types,
+    is_competency,
+    item_type,
+    unique,
 )
 from credgraph.ingest.jsonld import parse_duration
 from credgraph.ingest.jsonld_util import (
@@ -65,9 +79,7 @@ from credgraph.ingest.jsonld_util import (
     esco_target,
     first_text,
     language_code,
-    local_name,
     number_text,
-    type_names,
     uses_vocabulary,
 )
 from credgraph.ingest.openbadges import is_openbadges
@@ -75,11 +87,6 @@ from credgraph.models import LangMap
 
 CTDL_CONTEXT_MARKERS = ("credreg.net/ctdl", "purl.org/ctdl")
 _PREFIXES = ("ceterms:", "ceasn:", "https://purl.org/ctdl", "http://purl.org/ctdl")
-_ITEM = re.compile(
-    r"^(?:\w*(?:Degree|Certificate|Diploma|Badge|Certification|License|Doctorate|Credential)"
-    r"|GeneralEducationDevelopment|LearningProgram|Program|Course|AssessmentProfile"
-    r"|LearningOpportunityProfile)$"
-)
 _EQF_NODE = re.compile(r"/eqf/(?:level[-_/]?)?([1-8])/?$", re.IGNORECASE)
 _EQF_NAME = re.compile(r"\bEQF\b|european qualifications? framework", re.IGNORECASE)
 _LEVEL = re.compile(r"\b(?:level\s*)?([1-8])\b", re.IGNORECASE)
@@ -97,24 +104,19 @@ def is_ctdl(doc: Any) -> bool:
     return not is_openbadges(doc) and uses_vocabulary(doc, CTDL_CONTEXT_MARKERS, _PREFIXES)
 
 
-def _types(node: Node) -> list[str]:
-    return [local_name(t) for t in type_names(node) if t.startswith(("ceterms:", "ceasn:"))]
-
-
-def _item_type(node: Node) -> str | None:
-    return next((t for t in _types(node) if _ITEM.match(t)), None)
-
-
-def _is_competency(node: Node | None) -> bool:
-    return node is not None and "Competency" in _types(node)
-
-
-def _unique(values: list[str], drop: str | None) -> list[str]:
-    return [v for v in dict.fromkeys(values) if v != drop]
+_types = ctdl_types
+_item_type = item_type
+_is_competency = is_competency
 
 
 def parse_ctdl(doc: Any, source: str) -> list[CredentialRecord]:
-    """The credentials, programmes, courses and assessments a CTDL document describes."""
+    """The records a CTDL document gives (``parse_ctdl_document`` has the rest)."""
+    return parse_ctdl_document(doc, source).records
+
+
+def parse_ctdl_document(doc: Any, source: str) -> DocumentContent:
+    """The items, pathways, transfer values and agreements (records), competencies and
+    declared links a CTDL document describes; ``note`` says why there is nothing."""
     reader = JsonReader(source)
     base = "$"
     if isinstance(doc, dict) and isinstance(doc.get("decoded_resource"), dict):
@@ -126,13 +128,39 @@ def parse_ctdl(doc: Any, source: str) -> list[CredentialRecord]:
     for path, node in tops:
         if _item_type(node):
             parser.item(node, path, kind, dates)
+    # after the items: whether a transfer value is carried by an item depends on them
+    for build, name in (
+        (ctdl_links.transfer_value_record, TRANSFER_VALUE),
+        (ctdl_links.agreement_record, TRANSFER_AGREEMENT),
+        (ctdl_links.pathway_record, PATHWAY),
+    ):
+        for path, node in tops:
+            if name in _types(node):
+                build(parser, node, path)
     for path, node in tops:
         parser.relations(node, path)
+    if dates:  # a VC: whether its subject names a learner, for template validation
+        subjects = doc.get("credentialSubject") if isinstance(doc, dict) else None
+        learner = any(
+            k not in ("achievement", "type", "@type")
+            for subject in (subjects if isinstance(subjects, list) else [subjects])
+            if isinstance(subject, dict)
+            for k in subject
+        )
+        for record in parser.ordered:
+            record.extra["learner_identified"] = learner
     for record in parser.ordered:  # each link once, never to itself
-        record.prerequisite_ids = _unique(record.prerequisite_ids, record.source_id)
-        record.stacks_into_ids = _unique(record.stacks_into_ids, record.source_id)
-        record.skills = _unique(record.skills, None)
-    return parser.ordered
+        record.prerequisite_ids = unique(record.prerequisite_ids, record.source_id)
+        record.stacks_into_ids = unique(record.stacks_into_ids, record.source_id)
+        record.skills = unique(record.skills, None)
+    content = DocumentContent(parser.ordered, links=parser.links)
+    content.competences = standalone_competences(parser, tops)
+    if content.empty:
+        content.note = (
+            "no credential, learning opportunity, competency, pathway or transfer value: "
+            f"the document describes {described_types([n for _, n in tops]) or 'nothing'}"
+        )
+    return content
 
 
 class _Parser:
@@ -141,22 +169,33 @@ class _Parser:
         self.r = linked.reader
         self.records: dict[str, CredentialRecord] = {}  # by source IRI
         self.ordered: list[CredentialRecord] = []
+        self.links: list[DeclaredLink] = []
 
-    def item(self, node: Node, path: str, kind: DocumentKind, dates: dict[str, str | None]) -> None:
+    def item(
+        self,
+        node: Node,
+        path: str,
+        kind: DocumentKind,
+        dates: dict[str, str | None],
+        source_type: str | None = None,
+        title: LangMap | None = None,
+    ) -> CredentialRecord | None:
+        """The record of an item (or of a pathway, transfer value, agreement: ``source_type``
+        and, where the source names none, ``title``); None for a bare reference."""
         d = self.d
         codes = map(language_code, d.field_strings(node, "ceterms:inLanguage", path))
         languages = list(dict.fromkeys(c for c in codes if c))
         lang = languages[0] if len(languages) == 1 else UNDETERMINED
-        title = d.field_texts(node, "ceterms:name", path, lang)
+        title = d.field_texts(node, "ceterms:name", path, lang) or title
         if not title:
-            return  # only a reference to an item described elsewhere
+            return None  # only a reference to an item described elsewhere
         record = CredentialRecord(
             format="ctdl",
             location=path,
             title=title,
             source_id=d.ref(node, path),
             document_kind=kind,
-            source_type=_item_type(node),
+            source_type=source_type or _item_type(node),
             description=d.field_texts(node, "ceterms:description", path, lang),
             languages=languages,
             language=languages[0] if len(languages) == 1 else None,
@@ -193,6 +232,7 @@ class _Parser:
         self.ordered.append(record)
         if record.source_id and record.source_id not in self.records:
             self.records[record.source_id] = record
+        return record
 
     def provider(self, record: CredentialRecord, node: Node, path: str) -> None:
         for key in ("ceterms:ownedBy", "ceterms:offeredBy"):
@@ -401,73 +441,6 @@ class _Parser:
                     if offered is not None and offered.provider is None and org:
                         offered.provider = org
                         offered.extra.pop("provider_ref", None)
-        if "TransferValueProfile" in types:
-            self.transfer_value(node, path)
-        self.pathway_links(node, path)
-
-    def transfer_value(self, node: Node, path: str) -> None:
-        d = self.d
-        values = []
-        for vpath, value in d.field(node, "ceterms:transferValue", path):
-            amount, unit = self.value_profile(value, vpath)
-            if amount is not None:
-                values.append(f"{number_text(amount)} {unit or 'credits'}")
-        about = d.field_text(node, "ceterms:description", path)
-        entry = {
-            "value": "; ".join(values) or None,
-            "description": about or d.field_text(node, "ceterms:name", path),
-            "profile": d.ref(node, path),
-        }
-        entry = {k: v for k, v in entry.items() if v}
-        targets = d.field_refs(node, "ceterms:transferValueFor", path)
-        for origin in d.field_refs(node, "ceterms:transferValueFrom", path):
-            if origin in self.records:
-                self.records[origin].stacks_into_ids += targets
-                self.records[origin].extra.setdefault("transfer_values", []).append(
-                    {**entry, "for": targets}
-                )
-                continue
-            name = d.field_text(d.index.get(origin) or {}, "ceterms:name", path)
-            source = {"from": origin, **({"from_name": name} if name else {})}
-            for target in targets:
-                if target in self.records:
-                    received = self.records[target].extra.setdefault("transfer_values_in", [])
-                    received.append({**entry, **source})
-
-    def pathway_links(self, node: Node, path: str) -> None:
-        """Pathway components that stand for items: what a component needs comes first
-        (its children, its conditions' target components, what precedes it)."""
-        d = self.d
-        here = self.component_item(node, path)
-        if here is None:
-            return
-        before = d.field_refs(node, "ceasn:hasChild", path)
-        before += d.field_refs(node, "ceterms:precededBy", path)
-        for cpath, value in d.field(node, "ceterms:hasCondition", path):
-            condition = d.node(value, cpath) or {}
-            targets = d.field_refs(condition, "ceterms:targetComponent", cpath)
-            need = d.field_number(condition, "ceterms:requiredNumber", cpath)
-            if need is None or need >= len(targets):
-                before += targets
-            elif targets:
-                choice = {"required": need, "of": targets}
-                here.extra.setdefault("prerequisite_choices", []).append(choice)
-        after = d.field_refs(node, "ceterms:precedes", path)
-        after += d.field_refs(node, "ceasn:isChildOf", path)
-        for refs, later in ((before, False), (after, True)):
-            for ref in refs:
-                other = self.component_item(d.index.get(ref) or {}, path)
-                if other is None or other is here or not other.source_id or not here.source_id:
-                    continue
-                if later:
-                    other.prerequisite_ids.append(here.source_id)
-                else:
-                    here.prerequisite_ids.append(other.source_id)
-
-    def component_item(self, node: Node, path: str) -> CredentialRecord | None:
-        """The item a pathway component stands for: itself, or its one ``proxyFor``."""
-        ident = self.d.ref(node, path) if node else None
-        if ident and ident in self.records:
-            return self.records[ident]
-        proxies = self.d.field_refs(node, "ceterms:proxyFor", path) if node else []
-        return self.records.get(proxies[0]) if len(proxies) == 1 else None
+        if TRANSFER_VALUE in types:
+            ctdl_links.transfer_value(self, node, path)
+        ctdl_links.pathway_links(self, node, path)

@@ -14,20 +14,21 @@ file). Recognised:
 
 Refused with a one-line error naming the file (and the position where there is one): invalid
 JSON or XML, a JSON-LD context file, ELM v2 XML, a JSON document of none of the formats above.
-A document of a known format that holds no credential (an Open Badges key or revocation
-list, a CTDL competency framework alone) is read and reported as skipped, not an error.
+A document of a known format that holds nothing to store (an Open Badges key, revocation
+list or an assertion whose badge is only a URL, a CTDL qualifications framework, a DC4EU
+attestation about a person) is read and reported as skipped with the reason, not an error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from credgraph.config import Settings
 from credgraph.errors import InputError, UnsupportedFormatError
 from credgraph.graph.base import GraphStore
-from credgraph.ingest.credentials import CredentialRecord, store_credentials
+from credgraph.ingest.credentials import CredentialRecord, DocumentContent, store_credentials
 from credgraph.ingest.report import IngestReport
 from credgraph.ontologies import is_bundled_context
 
@@ -61,18 +62,24 @@ def detect_json_format(doc: Any) -> str | None:
     return "ctdl" if is_ctdl(doc) else None
 
 
-def _parser(fmt: str) -> Callable[[Any, str], list[CredentialRecord]]:
+def _parser(fmt: str) -> Callable[[Any, str], DocumentContent]:
     if fmt == "elm":
-        from credgraph.ingest.elm import parse_elm
+        from credgraph.ingest.elm import no_claim_reason, parse_elm
 
-        return parse_elm
+        return lambda doc, source: _content(parse_elm(doc, source), no_claim_reason(doc))
     if fmt == "openbadges":
-        from credgraph.ingest.openbadges import parse_openbadges
+        from credgraph.ingest.openbadges import no_achievement_reason, parse_openbadges
 
-        return parse_openbadges
-    from credgraph.ingest.ctdl import parse_ctdl
+        return lambda doc, source: _content(
+            parse_openbadges(doc, source), no_achievement_reason(doc)
+        )
+    from credgraph.ingest.ctdl import parse_ctdl_document
 
-    return parse_ctdl
+    return parse_ctdl_document
+
+
+def _content(records: list[CredentialRecord], note: str) -> DocumentContent:
+    return DocumentContent(records, note=None if records else note)
 
 
 def _refuse_json(doc: Any, source: str) -> UnsupportedFormatError:
@@ -107,15 +114,24 @@ def json_document_format(doc: Any, source: str, forced: str | None = None) -> st
 def parse_json_credentials(
     doc: Any, source: str, forced: str | None = None
 ) -> tuple[str, list[CredentialRecord]]:
-    """The format and the records of a parsed JSON document. Parsers raise ``InputError``
-    without a source; the source is added here so every error names the file."""
+    """The format and the records of a parsed JSON document (``parse_json_content``)."""
+    fmt, content = parse_json_content(doc, source, forced)
+    return fmt, content.records
+
+
+def parse_json_content(
+    doc: Any, source: str, forced: str | None = None
+) -> tuple[str, DocumentContent]:
+    """The format and everything a parsed JSON document gives. Parsers raise
+    ``InputError`` without a source; the source is added here so every error names the
+    file."""
     fmt = json_document_format(doc, source, forced)
-    records = _with_source(lambda: _parser(fmt)(doc, source), source)
+    content = _with_source(lambda: _parser(fmt)(doc, source), source)
     contexts = context_urls(doc)
-    for record in records:
+    for record in content.records:
         record.extra["contexts"] = contexts
         record.extra["contexts_not_bundled"] = [c for c in contexts if not is_bundled_context(c)]
-    return fmt, records
+    return fmt, content
 
 
 def context_urls(doc: Any) -> list[str]:
@@ -140,8 +156,8 @@ def context_urls(doc: Any) -> list[str]:
 
 def read_credential_document(
     path: Path, forced: str | None = None
-) -> tuple[str, list[CredentialRecord], int]:
-    """(format, records, documents read) of a credential file."""
+) -> tuple[str, DocumentContent, int]:
+    """(format, what the document gives, documents or rows read) of a credential file."""
     from credgraph.ingest.readers import read_json_document
 
     name = path.name.lower()
@@ -149,18 +165,22 @@ def read_credential_document(
         from credgraph.ingest.csv_template import parse_credential_csv
 
         records, rows = parse_credential_csv(path)
-        return "credential-csv", records, rows
+        return "credential-csv", _content(records, "the CSV has a header and no rows"), rows
     if forced == "qdr" or (forced is None and name.endswith(XML_SUFFIXES)):
         from credgraph.ingest.qdr import parse_qdr, read_xml
 
         root = read_xml(path)
-        return "qdr", _with_source(lambda: parse_qdr(root, str(path)), str(path)), 1
+        records = _with_source(lambda: parse_qdr(root, str(path)), str(path))
+        return "qdr", _content(records, "no learning opportunity or qualification"), 1
     doc = read_json_document(path)
-    fmt, records = parse_json_credentials(doc, str(path), forced)
-    return fmt, records, 1
+    fmt, content = parse_json_content(doc, str(path), forced)
+    return fmt, content, 1
 
 
-def _with_source(call: Callable[[], list[CredentialRecord]], source: str) -> list[CredentialRecord]:
+_T = TypeVar("_T")
+
+
+def _with_source(call: Callable[[], _T], source: str) -> _T:
     try:
         return call()
     except InputError as exc:
@@ -172,19 +192,23 @@ def _with_source(call: Callable[[], list[CredentialRecord]], source: str) -> lis
 def ingest_credential_file(
     store: GraphStore, path: Path, settings: Settings, forced: str | None = None
 ) -> IngestReport:
-    """Read the whole document first (a bad one raises and stores nothing), then store it."""
-    fmt, records, read = read_credential_document(path, forced)
+    """Read the whole document first (a bad one raises and stores nothing), then store it.
+    A document that gives nothing to store is reported as skipped, with the reason."""
+    fmt, content, read = read_credential_document(path, forced)
     report = IngestReport(source=str(path), format=fmt)
-    report.rows_read = max(read, len(records))
+    report.rows_read = max(read, len(content.records) + len(content.competences))
     good = []
-    for record in records:
+    for record in content.records:
         problem = record.extra.get("problem")
         if problem:
             report.fail(f"{path}:{record.location.removeprefix('line ')}", str(problem))
         else:
             good.append(record)
-    if not good:
+    if not good and not content.competences:
         if not report.rows_failed:
-            report.skip(str(path), "no credential in the document", key="no_credential")
+            why = content.note or "no credential in the document"
+            report.skip(str(path), f"nothing stored: {why}", key="no_credential")
         return report
-    return store_credentials(store, path, good, settings, report)
+    return store_credentials(
+        store, path, good, settings, report, competences=content.competences, links=content.links
+    )

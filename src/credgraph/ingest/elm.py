@@ -186,6 +186,22 @@ def _eaa_records(
     return [record]
 
 
+def no_claim_reason(doc: Any) -> str:
+    """Why an ELM document gives no record (``parse_elm`` returned [])."""
+    try:
+        credential, _ = unwrap(doc, "document")
+    except InputError:
+        return "no credential in the document"
+    if _is_eaa(credential):
+        kinds = sorted(types_of(credential) - {"VerifiableCredential"})
+        named = " ".join(kinds) or "VerifiableCredential"
+        return (
+            f"a DC4EU {named} (an attestation about a person): it states no learning "
+            "achievement, and nothing about the person is read"
+        )
+    return "an ELM document with no learning achievement or specification"
+
+
 def _spec_of(claim: dict[str, Any]) -> dict[str, Any] | None:
     return first_object(claim.get("specifiedBy"))
 

@@ -50,7 +50,9 @@ Mapping (OB 3.0 ``Achievement`` / OB 2.0 ``BadgeClass`` -> ``CredentialRecord``)
 
 Never read: the learner (``credentialSubject`` other than its ``achievement``: ids, names,
 emails, identifiers, results, credits earned, role, licence number; OB 2.0 ``recipient``),
-``evidence``, proofs and endorsements.
+``evidence``, proofs and endorsements. Only whether they are there is kept, for template
+validation: ``extra.learner_identified`` (the subject has more than its achievement; an OB
+2.0 ``recipient``) and ``extra.grade_stated`` (a ``result`` with a value or level).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ from credgraph.ingest.jsonld_util import (
 OB_CONTEXT_MARKERS = ("purl.imsglobal.org/spec/ob", "w3id.org/openbadges", "openbadgespec.org")
 W3C_VC_CONTEXTS = ("www.w3.org/2018/credentials", "www.w3.org/ns/credentials")
 OB3_CREDENTIALS = {"OpenBadgeCredential", "AchievementCredential"}
+_NOT_LEARNER = {"achievement", "type", "@type"}  # keys of a subject that are not the learner
 OB_TYPES = OB3_CREDENTIALS | {
     "ClrCredential",
     "EndorsementCredential",
@@ -141,6 +144,7 @@ def _document(reader: JsonReader, doc: Node, path: str) -> list[CredentialRecord
         record = _achievement(reader, badge, f"{path}.badge", "openbadges-2", "issued", lang)
         record.issued_on = reader.string(doc.get("issuedOn"), f"{path}.issuedOn")
         record.valid_until = reader.string(doc.get("expires"), f"{path}.expires")
+        record.extra["learner_identified"] = doc.get("recipient") is not None
         return [record]
     return []
 
@@ -175,6 +179,13 @@ def _ob3_credential(reader: JsonReader, doc: Node, path: str) -> list[Credential
             record.issued_on = dates["awardedDate"] or dates["issuanceDate"] or dates["validFrom"]
             record.valid_from = dates["validFrom"]
             record.valid_until = dates["validUntil"] or dates["expirationDate"]
+            # whether the subject names a learner / states a result, never what they are
+            record.extra["learner_identified"] = any(k not in _NOT_LEARNER for k in subject)
+            results = subject.get("result")
+            record.extra["grade_stated"] = any(
+                isinstance(r, dict) and (r.get("value") or r.get("achievedLevel"))
+                for r in (results if isinstance(results, list) else [results])
+            )
             records.append(record)
     return records
 
@@ -318,3 +329,33 @@ def _credits(reader: JsonReader, record: CredentialRecord, node: Node, path: str
         record.ects_text = f"{number_text(credits)} ECTS"
     else:
         record.ects_text = f"{number_text(credits)} credits"
+
+
+def no_achievement_reason(doc: Any) -> str:
+    """Why an Open Badges document gives no record (``parse_openbadges`` returned [])."""
+    if not isinstance(doc, dict):
+        return "not an Open Badges object"
+    types = _types(doc)
+    badge = doc.get("badge")
+    if "Assertion" in types:
+        if isinstance(badge, str) and badge.strip():
+            return (
+                f"an Open Badges 2.0 Assertion whose badge is only referenced ({badge.strip()}): "
+                "the badge class it awards is not in the document"
+            )
+        return "an Open Badges Assertion without a badge"
+    if types & OB3_CREDENTIALS:
+        return "an Open Badges 3.0 credential with no achievement in its credentialSubject"
+    if "ClrCredential" in types:
+        return "a CLR credential with no achievement in its verifiable credentials"
+    if types & {"Endorsement", "EndorsementCredential"}:
+        claim = doc.get("claim") or doc.get("credentialSubject")
+        about = claim.get("id") if isinstance(claim, dict) else None
+        of = f" of {about}" if isinstance(about, str) else ""
+        return f"an Open Badges endorsement{of}: it describes no achievement"
+    if types & {"Profile", "Issuer"}:
+        return "an Open Badges issuer profile: it describes no achievement"
+    if types:
+        return f"an Open Badges {', '.join(sorted(types))}: it describes no achievement"
+    keys = ", ".join(str(k) for k in doc if k != "@context")
+    return f"an untyped Open Badges fragment (keys: {keys}): it describes no achievement"

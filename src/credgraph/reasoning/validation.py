@@ -9,6 +9,12 @@ Each element (``ontologies/template_elements.json``) is ``present``, ``missing``
 ``invalid`` with a reason. Elements that apply only to an issued credential (the learner,
 the date of issuing, the grade) have ``applies: false`` for an offer and do not count.
 How each element is read from the formats, and the volume rules: docs/validation.md.
+
+Every credential of the document is answered, including CSV template rows that ingest
+would refuse: the element a refused cell fills is ``invalid`` (``missing`` for an empty
+required cell) with the reason naming the line and column, and the row's ``problems`` list
+every such reason. CTDL pathways, transfer values and agreements are not credentials and
+are not checked.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from typing import Any
 
 from credgraph.config import Settings
 from credgraph.errors import InputError
-from credgraph.ingest.credentials import CredentialRecord
+from credgraph.ingest.credentials import CredentialRecord, DocumentContent
+from credgraph.ingest.ctdl_terms import NOT_CREDENTIALS
 from credgraph.ingest.jsonld import parse_duration
 from credgraph.ontologies import template_elements
 
@@ -53,6 +60,9 @@ def _country(r: CredentialRecord, s: Settings) -> Check:
 
 
 def _awarding_body(r: CredentialRecord, s: Settings) -> Check:
+    reference = r.extra.get("provider_ref") or r.extra.get("issuer_ref")
+    if not (r.provider and _first(r.provider.names)) and isinstance(reference, str):
+        return "missing", f"the awarding body is only referenced ({reference}), not described"
     return _present(_first(r.provider.names) if r.provider else None, "awarding body")
 
 
@@ -78,7 +88,9 @@ def _outcomes(r: CredentialRecord, s: Settings) -> Check:
 def _implausible(r: CredentialRecord) -> list[str]:
     """Durations stated as calendar time where a volume of learning (hours) is meant."""
     found = []
-    stated = list(r.extra.get("durations") or [])
+    stated = list(r.extra.get("durations") or [])  # ELM: every duration it states
+    if not stated and r.volume_text:  # other formats: the volume they state
+        stated.append({"field": "volume of learning", "text": r.volume_text})
     if r.extra.get("activity_volume_text"):
         stated.append(
             {"field": "learning activity volumeOfLearning", "text": r.extra["activity_volume_text"]}
@@ -106,11 +118,11 @@ def _implausible(r: CredentialRecord) -> list[str]:
 def _workload(r: CredentialRecord, s: Settings) -> Check:
     flags = _implausible(r)
     if r.ects is None and r.hours is None:
+        text = r.ects_text or (None if flags else r.volume_text)
+        if text:
+            flags.append(f"stated only as {text!r}, which gives neither ECTS nor hours")
         if flags:
             return "invalid", "; ".join(flags)
-        text = r.ects_text or r.volume_text
-        if text:
-            return "invalid", f"stated only as {text!r}, which gives neither ECTS nor hours"
         return "missing", "neither ECTS nor hours stated"
     parts = [f"{r.ects:g} ECTS" if r.ects is not None else None]
     parts.append(f"{r.hours:g} h" if r.hours is not None else None)
@@ -246,6 +258,46 @@ CHECKS: dict[str, Callable[[CredentialRecord, Settings], Check]] = {
 }
 
 
+# the template elements a provider CSV column states: a refused cell makes them invalid
+CSV_COLUMN_ELEMENTS: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "title_en": ("title",),
+    "awarding_body": ("awarding_body",),
+    "country": ("issuer_country",),
+    "learning_outcomes": ("learning_outcomes",),
+    "esco_skills": ("learning_outcomes",),
+    "ects": ("workload", "ects_and_hours"),
+    "hours": ("workload", "ects_and_hours"),
+    "eqf_level": ("level",),
+    "assessment_type": ("assessment",),
+    "participation_form": ("participation",),
+    "quality_assurance": ("quality_assurance",),
+    "prerequisites": ("prerequisites",),
+    "supervision_identity_verification": ("supervision",),
+    "stackability": ("stackability",),
+    "stacks_into": ("stackability",),
+    "further_information": ("further_information",),
+}
+
+
+def _row_problems(record: CredentialRecord, elements: list[dict[str, Any]]) -> list[str]:
+    """Mark the elements of refused cells (CSV rows ingest would not store); the reasons,
+    each naming the line and the column."""
+    by_id = {e["id"]: e for e in elements}
+    marked: set[str] = set()
+    reasons = []
+    for problem in record.extra.get("problems") or []:
+        reason = f"line {problem['line']}, {problem['reason']}"
+        reasons.append(reason)
+        for element_id in CSV_COLUMN_ELEMENTS.get(problem["column"], ()):
+            element = by_id[element_id]
+            empty = problem["reason"].endswith(" is empty")
+            element["status"] = "missing" if empty else "invalid"
+            element["detail"] = f"{element['detail']}; {reason}" if element_id in marked else reason
+            marked.add(element_id)
+    return reasons
+
+
 def validate_record(record: CredentialRecord, settings: Settings) -> dict[str, Any]:
     kind = record.document_kind
     elements = []
@@ -263,6 +315,7 @@ def validate_record(record: CredentialRecord, settings: Settings) -> dict[str, A
                 "source": spec["source"],
             }
         )
+    problems = _row_problems(record, elements)
     mandatory = [e for e in elements if e["mandatory"]]
     eu = [e for e in mandatory if e["source"].startswith(("Council", "Annex"))]
     return {
@@ -280,13 +333,14 @@ def validate_record(record: CredentialRecord, settings: Settings) -> dict[str, A
             "complete": all(e["status"] == "present" for e in mandatory),
         },
         "warnings": _implausible(record),
+        "problems": problems,
     }
 
 
-def _records(raw: bytes, filename: str) -> tuple[str, list[CredentialRecord]]:
+def _records(raw: bytes, filename: str) -> tuple[str, DocumentContent]:
     """Parse a document the way ingest does; CSV and XML go through a temporary file, as
     their readers stream from disk."""
-    from credgraph.ingest.documents import parse_json_credentials, read_credential_document
+    from credgraph.ingest.documents import parse_json_content, read_credential_document
     from credgraph.ingest.readers import parse_json_document
 
     name = filename or "document"
@@ -299,24 +353,36 @@ def _records(raw: bytes, filename: str) -> tuple[str, list[CredentialRecord]]:
             path = Path(tmp) / f"document{suffix}"
             path.write_bytes(raw)
             try:
-                fmt, records, _ = read_credential_document(path)
+                fmt, content, _ = read_credential_document(path)
             except InputError as exc:
                 raise InputError(
                     exc.reason, source=name, position=exc.position, hint=exc.hint
                 ) from exc
-        return fmt, records
+        return fmt, content
     doc = parse_json_document(raw, name)
-    return parse_json_credentials(doc, name)
+    return parse_json_content(doc, name)
+
+
+def _nothing_to_validate(content: DocumentContent) -> str:
+    if content.note:
+        return content.note
+    kinds = sorted({r.source_type or "record" for r in content.records})
+    if kinds:
+        return f"the document describes {', '.join(kinds)}, not a credential"
+    return f"the document describes {len(content.competences)} competence(s), not a credential"
 
 
 def validate_document(raw: bytes, filename: str, settings: Settings) -> dict[str, Any]:
     """The validation answer (DESIGN.md's shape: ``kind``, ``elements``, ``verification``)
-    for the first credential of the document, and every credential under ``credentials``."""
-    fmt, records = _records(raw, filename)
-    records = [r for r in records if not r.extra.get("problem")]
+    for the first credential of the document, and every credential under ``credentials``
+    (CSV rows that ingest would refuse included, with their ``problems``)."""
+    fmt, content = _records(raw, filename)
+    records = [
+        r for r in content.records if not (r.format == "ctdl" and r.source_type in NOT_CREDENTIALS)
+    ]
     if not records:
         raise InputError(
-            "no credential in the document to validate",
+            f"no credential in the document to validate: {_nothing_to_validate(content)}",
             source=filename or "document",
             hint="validate a credential, badge, learning opportunity or template row",
         )
@@ -330,6 +396,7 @@ def validate_document(raw: bytes, filename: str, settings: Settings) -> dict[str
         "elements": first["elements"],
         "summary": first["summary"],
         "warnings": first["warnings"],
+        "problems": [p for c in checked for p in c["problems"]],
         "verification": verification,
         "credentials": checked,
     }
