@@ -267,26 +267,76 @@ def _constraints(
     return Constraints(mode=mode, language=language, max_hours=max_hours, max_eqf=max_eqf)
 
 
+def _constraint_options(command: Any) -> Any:
+    """--mode, --language, --max-hours, --max-eqf: the same for stack and pathway (and the
+    same names as the API's `constraints`)."""
+    options = [
+        click.option(
+            "--mode",
+            default=None,
+            callback=lambda _c, _p, v: _check_mode(v),
+            help="Only credentials in this mode (online, onsite, …).",
+        ),
+        click.option(
+            "--language",
+            default=None,
+            callback=lambda _c, _p, v: _check_lang(v),
+            help="Only items taught/examined in this language (ISO 639 code).",
+        ),
+        click.option(
+            "--max-hours",
+            type=click.FloatRange(min=0, max=100_000),
+            default=None,
+            callback=lambda _c, _p, v: _check_finite(v),
+            help="Only items of at most this many hours.",
+        ),
+        click.option(
+            "--max-eqf",
+            type=click.IntRange(1, 8),
+            default=None,
+            help="Only items at or below this EQF level.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.option("--target", required=True, help="Target qualification id (e.g. nsk:upk-26-99-H-08).")
 @click.option(
     "--have", multiple=True, help="What the person holds (credential or qualification ids); repeat."
 )
+@_constraint_options
 @_LANG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the stacking answer as JSON.")
 @click.pass_obj
 def stack(
-    obj: Context, target: str, have: tuple[str, ...], lang: str | None, as_json: bool
+    obj: Context,
+    target: str,
+    have: tuple[str, ...],
+    mode: str | None,
+    language: str | None,
+    max_hours: float | None,
+    max_eqf: int | None,
+    lang: str | None,
+    as_json: bool,
 ) -> None:
     """Options that, with what is held, prove a qualification.
 
     Through the NSK composition (PK → ÚPK) when the target has one; else competence by
-    competence, choosing the fewest credentials/qualifications that cover the gaps.
+    competence, choosing the fewest credentials/qualifications that cover the gaps. The
+    constraints apply to what would be obtained, never to what is held.
     """
     from credgraph.models import expand_id
 
     with _Reasoning(obj.settings) as reasoner:
-        answer = reasoner.stack(expand_id(target), [expand_id(h) for h in have], lang)
+        answer = reasoner.stack(
+            expand_id(target),
+            [expand_id(h) for h in have],
+            lang,
+            _constraints(mode, language, max_hours, max_eqf),
+        )
     if as_json:
         _emit_json(answer)
         return
@@ -310,25 +360,7 @@ def stack(
 @click.option("--to", "target", required=True, help="Target qualification id or occupation URI.")
 @click.option("--have", multiple=True, help="Held credential / qualification ids; repeat.")
 @click.option("--skill", multiple=True, help="Held ESCO skill URIs (or esco: ids); repeat.")
-@click.option(
-    "--mode",
-    default=None,
-    callback=lambda _c, _p, v: _check_mode(v),
-    help="Only credentials in this mode (online, onsite, …).",
-)
-@click.option(
-    "--language",
-    default=None,
-    callback=lambda _c, _p, v: _check_lang(v),
-    help="Only items taught/examined in this language (ISO 639 code).",
-)
-@click.option(
-    "--max-hours",
-    type=click.FloatRange(min=0, max=100_000),
-    default=None,
-    callback=lambda _c, _p, v: _check_finite(v),
-)
-@click.option("--max-eqf", type=click.IntRange(1, 8), default=None)
+@_constraint_options
 @click.option("-k", "k", type=click.IntRange(1, 20), default=None, help="Alternatives to return.")
 @_LANG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the pathways as JSON.")

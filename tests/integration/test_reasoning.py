@@ -14,6 +14,15 @@ the ingesters (data/nsk/qualifications.jsonl, upk_compositions.jsonl, offers.jso
 - Offer mc-014 is titled "Zkouška profesní kvalifikace … 69-017-M": the provider names the
   PK it examines (record code-69-017-M).
 - Jemný mechanik 23-99-H/14 is any_one_of over four PKs; Elektrikář 26-99-H/08 all_of five.
+  The four Jemný mechanik PKs have eqf_level 3; of Elektrikář's, only nsk-574 states one (3).
+- Starožitník (dp-starozitnik) lists 12 Czech competences, not cut short
+  (competences_cs_truncated false); offer mc-075 lists the same 12 names word for word.
+- nsk-23 "Ubytování v soukromí" lists 11 competences, not cut short; nsk-12 (cut short)
+  shares one name with it, "Inkasování plateb od hostů".
+- Offer mc-001 lists no learning outcomes (learning_outcomes: []).
+- benchmarks/alignment_gold.tsv (labelled by hand, no system output) aligns
+  vet-65-51-H-01's "uplatňovat požadavky na hygienu v gastronomii;" to the ESCO skill
+  "comply with food safety and hygiene", an essential skill of the occupation cook.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from credgraph.api import create_app
 from credgraph.errors import NotFoundError, QueryError
 from credgraph.graph.base import Direction
 from credgraph.models import Edge, EdgeKind
+from credgraph.reasoning.requirements import Constraints
 from credgraph.reasoning.service import Reasoner
 from tests.conftest import CACHE, REPO, Bundled
 
@@ -109,7 +119,57 @@ def test_shared_competences_give_partial_cover_with_evidence(reasoner: Reasoner)
     ]
     assert gaps == ["Příprava surovin pro výrobu jídel"]
     assert answer["level"] == {"a": 3, "b": 3, "comparison": "same", "basis": "EQF level"}
-    assert cov["bound"] == "lower"  # nsk-6's list is cut short in the source
+    # both lists are cut short: nsk-9 (the target of a_covers_b) has unlisted competences
+    # nothing can be shown to cover, so 3/4 is the most that is shown (docs/reasoning.md)
+    assert (cov["ratio"], cov["bound"]) == (0.75, "upper")
+
+
+def test_a_complete_target_with_a_cut_source_gives_a_lower_bound(reasoner: Reasoner) -> None:
+    assert not QUALS["nsk-23"]["competences_cs_truncated"]
+    assert QUALS["nsk-12"]["competences_cs_truncated"]
+    shared = {_key(n) for n in _names("nsk-12")} & {_key(n) for n in _names("nsk-23")}
+    assert shared == {_key("Inkasování plateb od hostů")}
+    answer = reasoner.recognise("nsk:nsk-12", "nsk:nsk-23")
+    cov = answer["coverage"]["a_covers_b"]
+    # 1 of nsk-23's 11 by name; nsk-12's unlisted competences might cover more: at least
+    assert (cov["covered"], cov["total"], cov["bound"]) == (1, 11, "lower")
+    assert {_key(t) for t in _covered(answer, "a_covers_b")} == shared
+    back = answer["coverage"]["b_covers_a"]  # nsk-12 is the target now, and it is cut
+    assert (back["covered"], back["total"], back["bound"]) == (1, 5, "upper")
+    assert answer["verdict"] == "partially_covers"
+
+
+def test_related_and_not_comparable_verdicts(reasoner: Reasoner) -> None:
+    # holding the ÚPK Jemný mechanik proves one of its any_one_of members, not a given one
+    member = reasoner.recognise("nsk:upk-23-99-H-14", "nsk:code-23-031-H")
+    assert member["verdict"] == member["computed_verdict"] == "related"
+    assert [e for e in member["evidence"] if e["direction"] == "declared"] == [
+        {
+            "direction": "declared",
+            "basis": "nsk_composition",
+            "relation": "b_part_of_a",
+            "rule": "any_one_of",
+        }
+    ]
+    # the reverse is the any_one_of rule itself: one member proves the ÚPK
+    assert reasoner.recognise("nsk:code-23-031-H", "nsk:upk-23-99-H-14")["verdict"] == "covers"
+    offers = _records(DATA / "microcredentials" / "offers.jsonl")
+    assert offers["mc-001-87301383"]["learning_outcomes"] == []
+    empty = reasoner.recognise("mc:mc-001-87301383", "nsk:nsk-9")
+    assert empty["verdict"] == "not_comparable"
+    assert empty["reasons"] == ["no competences or learning outcomes listed for mc:mc-001-87301383"]
+    # 0 of nsk-9's listed 4 is exactly 0 shown (no bound); mc-001 lists nothing: no ratio
+    assert empty["coverage"]["a_covers_b"] | {"notes": []} == {
+        "covered": 0,
+        "related": 0,
+        "gaps": 4,
+        "total": 4,
+        "ratio": 0.0,
+        "bound": None,
+        "notes": [],
+    }
+    b_over_a = empty["coverage"]["b_covers_a"]
+    assert (b_over_a["total"], b_over_a["ratio"], b_over_a["bound"]) == (0, None, None)
 
 
 def test_level_mismatch_caps_the_verdict(bundled: Bundled, reasoner: Reasoner) -> None:
@@ -177,7 +237,10 @@ def test_competence_stacking_closes_the_gap_exactly(reasoner: Reasoner) -> None:
     assert gap in _names("nsk-1430")
     answer = reasoner.stack("nsk:nsk-9", ["nsk:nsk-6"])
     held = answer["held_coverage"]
-    assert (held["count"], held["total"]) == (3, 4)
+    assert (held["count"], held["total"], held["ratio"]) == (3, 4, 0.75)
+    assert "coverage" not in held  # the same key as in pathways: ratio
+    # nsk-9's list is cut short: 3/4 is the most shown; one listed competence is open
+    assert held["bound"] == "upper" and held["complete"] is False
     assert answer["method"] == "milp-set-cover" and answer["guarantee"]["optimal"]
     best = answer["options"][0]
     # a same-name match (score 1.0) is the strongest evidence: the exact cover takes it
@@ -185,8 +248,44 @@ def test_competence_stacking_closes_the_gap_exactly(reasoner: Reasoner) -> None:
     assert best["coverage"] == 1.0 and best["gaps"] == []
     assert [c["requirement"]["text"] for c in best["covered"]] == [gap]
     assert best["covered"][0]["evidence"]["method"] == "same_name"
-    assert best["complete_after"] is None  # nsk-9's list is cut short: cannot claim complete
+    # every listed competence covered, but nsk-9's list is cut short: cannot be told
+    assert best["complete_after"] is None and best["bound"] == "upper"
     assert all(len(o["credentials"]) == 1 for o in answer["options"])
+
+
+def test_complete_after_is_true_or_false_when_it_can_be_told(reasoner: Reasoner) -> None:
+    assert not QUALS["dp-starozitnik"]["competences_cs_truncated"]
+    names = _names("dp-starozitnik")
+    offers = _records(DATA / "microcredentials" / "offers.jsonl")
+    outcomes = offers["mc-075-2770930f"]["learning_outcomes"]
+    assert len(names) == 12 and {_key(n) for n in names} <= {_key(o) for o in outcomes}
+    complete = reasoner.stack("nsk:dp-starozitnik", [])
+    held = complete["held_coverage"]
+    assert (held["count"], held["total"], held["complete"], held["bound"]) == (0, 12, False, None)
+    best = complete["options"][0]
+    # one offer names all 12: the fewest items is that one, and the list is complete
+    assert best["credentials"] == ["mc:mc-075-2770930f"]
+    assert best["coverage"] == 1.0 and best["gaps"] == []
+    assert best["complete_after"] is True
+    assert {c["evidence"]["method"] for c in best["covered"]} == {"same_name"}
+    # the offer's list is cut short, but 12 of 12 cannot rise: exact, no bound
+    assert offers["mc-075-2770930f"]["truncated"] is True and best["bound"] is None
+    # nsk-9 with nothing held under max_eqf 3: of the items naming its competences
+    # (nsk-6: three, nsk-12: "Sestavení jídelního lístku…", nsk-1430: "Přejímka…" and
+    # "Příprava surovin pro výrobu jídel"), nsk-1430 is EQF 4 and is left out, so nothing
+    # covers "Příprava surovin pro výrobu jídel": the fewest items covering the other three
+    # is nsk-6 alone, and a listed competence stays open → complete_after is False
+    assert (QUALS["nsk-6"]["eqf_level"], QUALS["nsk-12"]["eqf_level"]) == (3, 3)
+    assert QUALS["nsk-1430"]["eqf_level"] == 4
+    capped = reasoner.stack("nsk:nsk-9", [], constraints=Constraints(max_eqf=3))
+    (option,) = capped["options"]  # any other set covering the three contains nsk-6
+    assert option["credentials"] == ["nsk:nsk-6"]
+    assert [g["text"] for g in option["gaps"]] == ["Příprava surovin pro výrobu jídel"]
+    assert option["coverage"] == 0.75 and option["bound"] == "upper"
+    assert option["complete_after"] is False
+    assert capped["uncoverable"] == option["gaps"]
+    assert capped["candidates_considered"] == 2  # nsk-6 and nsk-12
+    assert "candidates left out by the constraints: 1 (EQF)" in capped["notes"]
 
 
 def test_pathway_through_a_composition(reasoner: Reasoner) -> None:
@@ -207,6 +306,39 @@ def test_pathway_through_a_composition(reasoner: Reasoner) -> None:
         "nsk:code-26-020-H",
     ]
     assert only["steps"][-1]["cumulative"]["members_held"] == 5
+
+
+def test_pathway_constraints_apply_to_composition_members(reasoner: Reasoner) -> None:
+    # every Jemný mechanik PK is EQF 3: under max_eqf 2 none is a step, and the answer
+    # says that the target cannot be reached (it used to list the level-3 PKs silently)
+    capped = reasoner.pathways("nsk:upk-23-99-H-14", constraints=Constraints(max_eqf=2))
+    assert capped["pathways"] == []
+    assert [(e["id"], e["reason"]) for e in capped["excluded"]] == [
+        (m, "EQF 3 > 2")
+        for m in (
+            "nsk:code-23-030-H",
+            "nsk:code-23-031-H",
+            "nsk:code-23-032-H",
+            "nsk:code-23-033-H",
+        )
+    ]
+    assert any("cannot be reached within the constraints" in n for n in capped["notes"])
+    assert capped["held_coverage"]["complete"] is False
+    # Elektrikář, nothing held: nsk-574 (EQF 3) is needed (all_of) and breaks the cap
+    none_held = reasoner.pathways("nsk:upk-26-99-H-08", constraints=Constraints(max_eqf=2))
+    assert none_held["pathways"] == []
+    assert [e["id"] for e in none_held["excluded"]] == ["nsk:nsk-574"]
+    # holding it, the four PKs that state no level are kept, and counted in the notes
+    held = reasoner.pathways(
+        "nsk:upk-26-99-H-08", have=["nsk:nsk-574"], constraints=Constraints(max_eqf=2)
+    )
+    (only,) = held["pathways"]
+    assert len(only["steps"]) == 4 and held["excluded"] == []
+    assert (
+        "members kept although they do not state a constrained value: 4 (EQF level)"
+        in (held["notes"])
+    )
+    assert (held["held_coverage"]["ratio"], held["held_coverage"]["bound"]) == (0.2, None)
 
 
 def _essential_skills(occupation: str) -> list[str]:
@@ -238,17 +370,53 @@ def test_pathway_to_an_occupation_counts_held_skills(reasoner: Reasoner, bundled
     assert full["pathways"] == []
     part = reasoner.pathways(cook, skills=skills[1:])
     assert part["held_coverage"]["count"] == len(skills) - 1
-    for path in part["pathways"]:
-        covered = [c["requirement"]["id"] for s in path["steps"] for c in s["covers"]]
-        assert set(covered) <= {skills[0]}
+    # the bundled data has no ALIGNS_TO edges (credgraph align adds them): nothing in the
+    # catalogue is linked to the missing skill, so there is no pathway, and it is said
+    assert part["pathways"] == [] and part["candidates_considered"] == 0
+    assert [u["id"] for u in part["uncoverable"]] == [skills[0]]
+
+
+def test_pathway_to_an_occupation_through_an_aligned_competence(
+    reasoner: Reasoner, bundled: Bundled
+) -> None:
+    """With one hand-labelled alignment (benchmarks/alignment_gold.tsv) written as a
+    declared ALIGNS_TO edge, the missing skill is covered by that competence's
+    qualification, and that is the only pathway."""
+    cook = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
+    skills = _essential_skills(cook)
+    gold = {
+        row.split("\t")[0]: row.split("\t")
+        for row in (REPO / "benchmarks" / "alignment_gold.tsv").read_text("utf-8").splitlines()
+        if row and not row.startswith("#")
+    }
+    item = "nsk:vet-65-51-H-01#c-bf3885624c26"
+    _, _, text, parent, uris, labels, _ = gold[item]
+    assert uris.split(",")[0] == skills[0] and labels == "comply with food safety and hygiene"
+    assert _competence(bundled, parent, text) == item
+    edge = Edge(item, EdgeKind.ALIGNS_TO, skills[0], {"method": "declared", "source": "test"})
+    bundled.store.upsert_edges([edge])
+    try:
+        fresh = Reasoner(bundled.store, bundled.settings, bundled.search.embedder)
+        part = fresh.pathways(cook, skills=skills[1:])
+    finally:
+        bundled.store.delete_edges([edge])
+    assert part["pathways"], "the aligned competence must give a pathway"
+    (path,) = part["pathways"]  # the only item with a unit linked to the skill
+    (step,) = path["steps"]
+    assert step["item"]["id"] == parent
+    (covers,) = step["covers"]
+    assert covers["requirement"]["id"] == skills[0]
+    assert covers["evidence"]["method"] == "same_skill" and covers["evidence"]["score"] == 1.0
+    assert covers["evidence"]["source"]["id"] == item
+    # 15 held + 1 = all 16 essential skills; the occupation's list is not cut short (the
+    # vocational list of vet-65-51-H-01 is, but 16 of 16 cannot rise: exact)
+    assert (path["coverage"], path["complete"], path["bound"]) == (1.0, True, None)
 
 
 def test_pathway_constraints_filter_candidates(reasoner: Reasoner) -> None:
     answer = reasoner.pathways("nsk:nsk-9", have=["nsk:nsk-6"])
     ids = {s["item"]["id"] for p in answer["pathways"] for s in p["steps"]}
     assert "nsk:nsk-1430" in ids  # EQF 4, covers the gap by name
-    from credgraph.reasoning.requirements import Constraints
-
     capped = reasoner.pathways("nsk:nsk-9", have=["nsk:nsk-6"], constraints=Constraints(max_eqf=3))
     capped_ids = {s["item"]["id"] for p in capped["pathways"] for s in p["steps"]}
     assert "nsk:nsk-1430" not in capped_ids
@@ -270,8 +438,9 @@ def test_bad_requests(reasoner: Reasoner, bundled: Bundled) -> None:
         assert r.status_code == 422
         r = client.post("/v1/pathways", json={"target": "nsk:nsk-9", "constraints": {"x": 1}})
         assert r.status_code == 422
+        # the key is checked before the body: no key configured → 403 even for a bad body
         r = client.post("/v1/recognition/decisions", json={"a": "a", "b": "b", "verdict": "ok"})
-        assert r.status_code in (403, 422)
+        assert r.status_code == 403
         r = client.post(
             "/v1/recognition/decisions",
             json={"a": "nsk:nsk-6", "b": "nsk:nsk-9", "verdict": "covers", "decided_by": "x"},
@@ -362,6 +531,10 @@ def test_decisions_refuse_what_recognition_refuses(bundled: Bundled) -> None:
             r = client.post("/v1/recognition/decisions", json={**base, **body}, headers=key)
             assert r.status_code == status, (body, r.text)
             assert text in r.json()["detail"]
+        # with a key configured it is still checked before the body: 401, then 422
+        bad = {"a": "a", "b": "b", "verdict": "ok"}
+        assert client.post("/v1/recognition/decisions", json=bad).status_code == 401
+        assert client.post("/v1/recognition/decisions", json=bad, headers=key).status_code == 422
         both = client.post("/v1/recognition", json={"a": "nope", "b": "nope2"})
         assert both.status_code == 404
         assert "'nope' (A)" in both.json()["detail"] and "'nope2' (B)" in both.json()["detail"]

@@ -24,22 +24,38 @@ class _Body(BaseModel):
     lang: LangCode | None = Field(default=None, description="Display language of labels.")
 
 
+class ReasoningConstraints(BaseModel):
+    """What a person would obtain must meet these (stacking and pathways alike); what is
+    held is never filtered. Items that do not state a value are kept and counted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: (
+        Annotated[str, StringConstraints(min_length=1, max_length=40, strip_whitespace=True)] | None
+    ) = Field(default=None, description="Only credentials in this mode (online, onsite, blended…).")
+    language: LangCode | None = Field(default=None, description="Teaching/exam language.")
+    max_hours: float | None = Field(
+        default=None, ge=0, le=100_000, description="Only items of at most this many hours."
+    )
+    max_eqf: int | None = Field(
+        default=None, ge=1, le=8, description="Only items at or below this EQF level."
+    )
+
+    def to_constraints(self) -> Constraints:
+        return Constraints(
+            mode=self.mode,
+            language=_lang(self.language),
+            max_hours=self.max_hours,
+            max_eqf=self.max_eqf,
+        )
+
+
 class StackingRequest(_Body):
     """No personal data is stored: what the person holds is sent with the request."""
 
     target: ItemId = Field(description="Target qualification id, e.g. `nsk:upk-26-99-H-08`.")
     have: list[ItemId] = Field(default_factory=list, max_length=200, description=HELD_DOC)
-
-
-class PathwayConstraints(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    mode: Annotated[str, StringConstraints(max_length=40)] | None = Field(
-        default=None, description="Only credentials in this mode (online, onsite, blended…)."
-    )
-    language: LangCode | None = Field(default=None, description="Teaching/exam language.")
-    max_hours: float | None = Field(default=None, ge=0, le=100_000)
-    max_eqf: int | None = Field(default=None, ge=1, le=8)
+    constraints: ReasoningConstraints = Field(default_factory=ReasoningConstraints)
 
 
 class PathwayRequest(_Body):
@@ -50,7 +66,7 @@ class PathwayRequest(_Body):
     skills: list[ItemId] = Field(
         default_factory=list, max_length=500, description="ESCO skill URIs the person has."
     )
-    constraints: PathwayConstraints = Field(default_factory=PathwayConstraints)
+    constraints: ReasoningConstraints = Field(default_factory=ReasoningConstraints)
     k: int | None = Field(default=None, ge=1, le=20, description="Alternatives to return.")
 
 
@@ -96,7 +112,10 @@ def reasoning_router() -> APIRouter:
     )
     def stacking(body: StackingRequest, context: Context) -> dict[str, Any]:
         return context.reasoner.stack(
-            resolve_id(body.target), [resolve_id(h) for h in body.have], _lang(body.lang)
+            resolve_id(body.target),
+            [resolve_id(h) for h in body.have],
+            _lang(body.lang),
+            body.constraints.to_constraints(),
         )
 
     @router.post(
@@ -105,14 +124,11 @@ def reasoning_router() -> APIRouter:
         summary="Ordered steps from what is held to a qualification or occupation",
     )
     def pathways(body: PathwayRequest, context: Context) -> dict[str, Any]:
-        c = body.constraints
         return context.reasoner.pathways(
             resolve_id(body.target),
             [resolve_id(h) for h in body.have],
             [resolve_id(s) for s in body.skills],
-            Constraints(
-                mode=c.mode, language=_lang(c.language), max_hours=c.max_hours, max_eqf=c.max_eqf
-            ),
+            body.constraints.to_constraints(),
             body.k,
             _lang(body.lang),
         )

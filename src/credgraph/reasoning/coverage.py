@@ -29,6 +29,14 @@ hierarchy      min(alignments) × coverage_hierarchy_factor, skills one  never (
 The best match decides: ``covered`` when its method's rule says so, ``related`` when some
 match reaches ``related_min_score`` (or is a hierarchy neighbour), else ``gap``. Every
 match carries the ids and texts that make it, so a person can check it.
+
+Ratios are covered / *listed* target units. A list cut short in the source makes the ratio a
+bound (``ratio_bound``): ``upper`` when the target's list is cut (its unlisted units can be
+shown covered by nothing, so at most this share of the whole target is shown covered),
+else ``lower`` when a source's list is cut (its unlisted units might cover more); a ratio
+that cannot move either way (0 of a cut target, 1 of a complete one) is exact. Whether
+the target is covered completely (``completeness``) is then ``False`` when a listed unit
+is open and ``None`` (cannot tell) when only the unlisted ones could be.
 """
 
 from __future__ import annotations
@@ -367,6 +375,35 @@ def _claim(claim: tuple[float, str]) -> dict[str, Any]:
     return {"score": round(claim[0], 4), "method": claim[1]}
 
 
+Bound = Literal["upper", "lower"]
+
+
+def ratio_bound(
+    covered: int, listed: int, target_truncated: bool, source_truncated: bool
+) -> Bound | None:
+    """How the ratio ``covered / listed`` (listed target units) bounds the share of the
+    whole target that is covered (docs/reasoning.md "Lists cut short"). A cut target list
+    decides: its unlisted units cannot be shown covered, so the ratio is the most that can
+    be shown ("upper", whatever the source). Else a cut source list: its unlisted units
+    might cover more of the complete target, so the ratio is the least ("lower"). A ratio
+    that cannot move is exact (``None``): 0 when the target is cut (nothing is shown),
+    1 when only a source is cut (nothing is left), and none at all when nothing is listed."""
+    if not listed:
+        return None
+    if target_truncated:
+        return "upper" if covered else None
+    return "lower" if source_truncated and covered < listed else None
+
+
+def completeness(open_units: int, total: int, target_truncated: bool) -> bool | None:
+    """Is the whole target covered? ``False`` when a listed unit is open (or nothing is
+    listed), ``None`` when every listed unit is covered but the list is cut short (the
+    unlisted units cannot be told), else ``True``."""
+    if open_units or not total:
+        return False
+    return None if target_truncated else True
+
+
 def summary(
     results: Sequence[UnitCoverage], target_truncated: bool, source_truncated: bool
 ) -> dict[str, Any]:
@@ -375,18 +412,22 @@ def summary(
     related = sum(1 for r in results if r.status == "related")
     total = len(results)
     notes = []
-    bound: str | None = None
-    if source_truncated:
-        bound = "lower"
-        notes.append("the source's list is cut short: more could be covered (lower bound)")
     if target_truncated:
-        notes.append("the target's list is cut short: the ratio is over the listed units only")
+        notes.append(
+            "the target's list is cut short: the ratio is over the listed units, the most "
+            "that can be shown covered of the whole list (upper bound)"
+        )
+    if source_truncated:
+        notes.append(
+            "the source's list is cut short: its unlisted units might cover more"
+            + ("" if target_truncated else " (lower bound)")
+        )
     return {
         "covered": covered,
         "related": related,
         "gaps": total - covered - related,
         "total": total,
         "ratio": round(covered / total, 4) if total else None,
-        "bound": bound,
+        "bound": ratio_bound(covered, total, target_truncated, source_truncated),
         "notes": notes,
     }

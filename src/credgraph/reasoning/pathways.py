@@ -2,11 +2,13 @@
 
 1. Requirements: the target qualification's competences, or the occupation's essential
    ESCO skills. An NSK composition target (ÚPK, school field exam) is reached through its
-   member PKs (the register's rule decides which), each a step.
+   member PKs (the register's rule decides which), each a step; members that break the
+   constraints are left out, and when the rule cannot then be met the notes say so.
 2. Held coverage: the requirements what is held already covers (docs/reasoning.md).
 3. Candidates: catalogue credentials and qualifications that cover at least one open
    requirement and meet the constraints (mode, language, max EQF, max hours; unknown values
-   are allowed and the answer says how many were unknown).
+   are allowed and the answer says how many were unknown). Lists cut short make ratios
+   bounds (coverage.ratio_bound).
 4. Steps: the covering sets of planning.choose (exact when few candidates), plus every
    declared prerequisite (PREREQUISITE edge, transitively) that is not held, ordered so
    that prerequisites come first, then by EQF level (lower first; unknown last), then
@@ -22,15 +24,21 @@ from typing import Any
 
 from credgraph.errors import NotFoundError
 from credgraph.models import EdgeKind, Node, NodeKind
-from credgraph.reasoning.coverage import Match, Matcher
+from credgraph.reasoning.coverage import Match, Matcher, completeness, ratio_bound, units_of
 from credgraph.reasoning.planning import Candidate, choose, prerequisite_order, totals
 from credgraph.reasoning.recognition import eqf_of, item_ref
 from credgraph.reasoning.requirements import (
     Constraints,
+    Screened,
     candidates_for,
+    constraint_notes,
+    excluded,
     held_items,
     language_of,
+    prepared_by,
     requirements_of,
+    screen_members,
+    unidentified_members,
 )
 from credgraph.reasoning.view import ReasoningView
 
@@ -71,18 +79,24 @@ def _why(value: Match | dict[str, Any]) -> dict[str, Any]:
     return value.to_dict() if isinstance(value, Match) else value
 
 
-def _complete(rule: str, target_held: bool, missing: int, members: int) -> bool | None:
-    if target_held or (rule == "all_of" and missing == 0):
+def _complete(rule: str, target_held: bool, missing: int, members: int, exact: bool) -> bool | None:
+    if target_held:
         return True
     if rule == "all_of":
-        return False
+        # every identified member held, but members the data could not identify: cannot tell
+        return False if missing else (True if exact else None)
     if rule == "any_one_of":
         return missing < members
     return None  # groups not visible / rule unknown: cannot tell
 
 
 def _composition_target(
-    view: ReasoningView, target: Node, held: set[str], k: int, lang: str | None
+    view: ReasoningView,
+    target: Node,
+    held: set[str],
+    k: int,
+    lang: str | None,
+    constraints: Constraints,
 ) -> dict[str, Any] | None:
     members = view.into(EdgeKind.PART_OF, target.id)
     if not members:
@@ -91,27 +105,38 @@ def _composition_target(
     view.fetch(e.source for e in members)
     nodes = [n for n in (view.node(e.source) for e in members) if n is not None]
     missing = [n for n in nodes if n.id not in held]
-    notes: list[str] = []
+    notes = unidentified_members(target, len(nodes))
+    exact = not notes
     if target.id in held:
         missing, notes = [], ["the target itself is held"]
+    allowed, screened, screen_notes = screen_members(
+        rule, missing, len(missing) < len(nodes), constraints
+    )
+    notes += screen_notes
     if rule == "any_one_of":
         if len(missing) < len(nodes):
             plans: list[list[Node]] = []
         else:
-            plans = [[n] for n in sorted(missing, key=lambda n: n.id)][:k]
+            plans = [[n] for n in sorted(allowed, key=lambda n: n.id)][:k]
+    elif rule == "all_of" and screened.refused:
+        plans = []  # every missing member is needed and some break the constraints
     else:
-        plans = [sorted(missing, key=lambda n: (eqf_of(n) or 99, n.id))] if missing else []
+        plans = [sorted(allowed, key=lambda n: (eqf_of(n) or 99, n.id))] if allowed else []
         if rule != "all_of":
             notes.append(
                 "the register's groups are not visible (or the rule is unknown): these are all "
                 "members; which of them suffice cannot be told"
             )
+    offers = Screened()
     pathways = []
     for plan in plans:
         steps = []
         for i, node in enumerate(plan, start=1):
+            ok = set(prepared_by(view, node.id, constraints, offers))
             via = [
-                {"credential": e.source, "edge": e.to_dict()} for e in view.declared_into(node.id)
+                {"credential": e.source, "edge": e.to_dict()}
+                for e in view.declared_into(node.id)
+                if e.source in ok
             ]
             steps.append(
                 {
@@ -129,20 +154,27 @@ def _composition_target(
         pathways.append(
             {
                 "steps": steps,
-                "complete": True if rule in ("all_of", "any_one_of") else None,
+                "complete": True if rule == "any_one_of" or (rule == "all_of" and exact) else None,
                 "totals": totals(plan),
             }
         )
+    held_members = sorted(held & {n.id for n in nodes})
     return {
         "requirements": {"kind": "composition", "rule": rule, "total": len(nodes)},
         "held_coverage": {
-            "held_members": sorted(held & {n.id for n in nodes}),
+            "held_members": held_members,
             "members": len(nodes),
-            "complete": _complete(rule, target.id in held, len(missing), len(nodes)),
+            "ratio": round(len(held_members) / len(nodes), 4) if nodes else None,
+            "complete": _complete(rule, target.id in held, len(missing), len(nodes), exact),
+            # members missing from the data cannot be shown held: the share can only be lower
+            "bound": None
+            if target.id in held
+            else ratio_bound(len(held_members), len(nodes), not exact, False),
         },
+        "excluded": excluded(screened, nodes, lang),
         "pathways": pathways,
         "method": "nsk-composition",
-        "notes": notes,
+        "notes": [*notes, *constraint_notes("preparing offers", offers)],
     }
 
 
@@ -172,7 +204,7 @@ def pathways(
     held_ids |= {
         e.target for n in held.nodes if n.kind is NodeKind.CREDENTIAL for e in view.stacks_into(n)
     }
-    comp = _composition_target(view, target, held_ids, k, lang)
+    comp = _composition_target(view, target, held_ids, k, lang, constraints)
     if comp is not None:
         return {**base, **comp}
     reqs, req_kind = requirements_of(view, target)
@@ -208,7 +240,7 @@ def pathways(
     held_cov = [held_pool.cover(u) for u in reqs.units]
     gaps = [r.unit for r in held_cov if r.status != "covered"]
     exclude = {n.id for n in held.nodes}
-    cands, refused = candidates_for(view, matcher, target, gaps, exclude, constraints)
+    cands, screened = candidates_for(view, matcher, target, gaps, exclude, constraints)
     sets, method, guarantee = choose(cands, k, settings.stack_exact_max_candidates)
     covered0 = {r.unit.id for r in held_cov if r.status == "covered"}
     total = len(reqs.units)
@@ -248,25 +280,26 @@ def pathways(
                 }
             )
         remaining = [unit_by_id[u.id].ref() for u in reqs.units if u.id not in done]
+        source_cut = held.truncated or any(units_of(view, c.node).truncated for c in ordered)
         out_paths.append(
             {
                 "steps": steps,
                 "coverage": round(len(done) / total, 4) if total else None,
-                "complete": not remaining and not reqs.truncated,
+                "bound": ratio_bound(len(done), total, reqs.truncated, source_cut),
+                "complete": completeness(len(remaining), total, reqs.truncated),
                 "gaps": remaining,
                 "totals": totals([c.node for c in ordered]),
             }
         )
     notes = [*reqs.notes, *held.notes]
     if reqs.truncated:
-        notes.append("the target's list is cut short in the source: coverage is of the listed ones")
+        notes.append(
+            "the target's list is cut short in the source: coverage is over the listed ones, "
+            "the most that can be shown of the whole list (upper bound)"
+        )
     if cycles:
         notes.append("the declared prerequisites form a cycle: it was broken by EQF level/hours")
-    if refused:
-        notes.append(
-            "candidates left out by the constraints: "
-            + ", ".join(f"{n} ({why})" for why, n in sorted(refused.items()))
-        )
+    notes += constraint_notes("candidates", screened)
     uncoverable = [u.ref() for u in gaps if not any(u.id in c.covers for c in cands)]
     return {
         **base,
@@ -276,8 +309,8 @@ def pathways(
             "count": len(covered0),
             "total": total,
             "ratio": round(len(covered0) / total, 4) if total else None,
-            "complete": bool(total) and len(covered0) == total and not reqs.truncated,
-            "bound": "lower" if held.truncated else None,
+            "complete": completeness(total - len(covered0), total, reqs.truncated),
+            "bound": ratio_bound(len(covered0), total, reqs.truncated, held.truncated),
         },
         "pathways": out_paths,
         "uncoverable": uncoverable,

@@ -1,5 +1,10 @@
 """What a target requires, what a person holds, and which catalogue items could close the
-gaps — shared by stacking and pathways."""
+gaps — shared by stacking and pathways.
+
+Constraints (mode, language, max EQF, max hours) apply to what a person would obtain —
+catalogue candidates, composition members, offers that prepare for a member — never to
+what is held. An item that states a conflicting value is left out; an item that does not
+state the value is kept, and the answer counts both (``constraint_notes``)."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from credgraph.errors import NotFoundError, QueryError
-from credgraph.models import EdgeKind, Node, NodeKind, kind_phrase, short_id
+from credgraph.models import EdgeKind, Node, NodeKind, display_label, kind_phrase, short_id
 from credgraph.reasoning.coverage import Matcher, Unit, UnitCoverage, UnitSet, units_of
 from credgraph.reasoning.planning import Candidate
 from credgraph.reasoning.recognition import eqf_of
@@ -139,6 +144,67 @@ class Constraints:
                 return f"{hours} hours > {self.max_hours}"
         return None
 
+    def unknown(self, node: Node) -> list[str]:
+        """The constrained values ``node`` does not state (it is kept: nothing is guessed)."""
+        out = []
+        if self.mode and node.kind is NodeKind.CREDENTIAL:
+            mode = node.props.get("mode")
+            if not (isinstance(mode, str) and mode):
+                out.append("mode")
+        if self.language and language_of(node) is None:
+            out.append("language")
+        if self.max_eqf is not None and eqf_of(node) is None:
+            out.append("EQF level")
+        if self.max_hours is not None:
+            hours = node.props.get("hours")
+            if not isinstance(hours, int | float) or isinstance(hours, bool):
+                out.append("hours")
+        return out
+
+
+@dataclass(slots=True)
+class Screened:
+    """What the constraints did to a set of items: why each one left out was (by id), and
+    how many of those kept do not state a constrained value (by value)."""
+
+    refused: dict[str, str] = field(default_factory=dict)
+    unknown: dict[str, int] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)
+
+    def admits(self, constraints: Constraints, node: Node) -> bool:
+        """Does ``node`` meet the constraints? Each item is counted once."""
+        if node.id in self.kept or node.id in self.refused:
+            return node.id in self.kept
+        why = constraints.refuses(node)
+        if why is not None:
+            self.refused[node.id] = why
+            return False
+        self.kept.add(node.id)
+        for value in constraints.unknown(node):
+            self.unknown[value] = self.unknown.get(value, 0) + 1
+        return True
+
+
+def constraint_notes(what: str, screened: Screened) -> list[str]:
+    """One note for what was left out (counted by reason), one for what was kept although
+    it does not state a constrained value."""
+    notes = []
+    if screened.refused:
+        reasons: dict[str, int] = {}
+        for why in screened.refused.values():
+            key = why.split(" ")[0]
+            reasons[key] = reasons.get(key, 0) + 1
+        notes.append(
+            f"{what} left out by the constraints: "
+            + ", ".join(f"{n} ({why})" for why, n in sorted(reasons.items()))
+        )
+    if screened.unknown:
+        notes.append(
+            f"{what} kept although they do not state a constrained value: "
+            + ", ".join(f"{n} ({value})" for value, n in sorted(screened.unknown.items()))
+        )
+    return notes
+
 
 def language_of(node: Node) -> str | None:
     if node.kind is NodeKind.QUALIFICATION:
@@ -154,12 +220,13 @@ def candidates_for(
     gaps: Sequence[Unit],
     exclude: set[str],
     constraints: Constraints,
-) -> tuple[list[Candidate], dict[str, int]]:
+) -> tuple[list[Candidate], Screened]:
     """Items of the catalogue that cover at least one gap (with the match as evidence), and
-    providers' declarations that an item leads to the target (covering every gap)."""
+    providers' declarations that an item leads to the target (covering every gap); and what
+    the constraints left out or could not check."""
     pool = matcher.cached_pool("catalogue", lambda: catalogue_units(view))
     by_id: dict[str, Candidate] = {}
-    refused: dict[str, int] = {}
+    screened = Screened()
 
     def admit(owner: str) -> Candidate | None:
         if owner in exclude or owner == target.id:
@@ -167,11 +234,7 @@ def candidates_for(
         if owner in by_id:
             return by_id[owner]
         node = view.node(owner)
-        if node is None:
-            return None
-        why = constraints.refuses(node)
-        if why is not None:
-            refused[why.split(" ")[0]] = refused.get(why.split(" ")[0], 0) + 1
+        if node is None or not screened.admits(constraints, node):
             return None
         by_id[owner] = Candidate(node)
         return by_id[owner]
@@ -186,7 +249,7 @@ def candidates_for(
         if cand is not None:
             for gap in gaps:
                 cand.covers[gap.id] = {"method": "declared", "edge": edge.to_dict()}
-    return sorted(by_id.values(), key=lambda c: c.id), refused
+    return sorted(by_id.values(), key=lambda c: c.id), screened
 
 
 def coverage_entry(r: UnitCoverage, by: str | None = None) -> dict[str, Any]:
@@ -194,3 +257,80 @@ def coverage_entry(r: UnitCoverage, by: str | None = None) -> dict[str, Any]:
     if by is not None:
         out["by"] = by
     return out
+
+
+def unidentified_members(target: Node, identified: int) -> list[str]:
+    """Notes when a composition's member list is known to be longer than the members the
+    data identifies (then held / identified members is an upper bound)."""
+    notes = []
+    named = target.props.get("member_count")
+    if isinstance(named, int) and named > identified:
+        notes.append(
+            f"the source names {named} members, {identified} could be identified "
+            "in the register data; the others are not considered"
+        )
+    if target.props.get("complete") is False:
+        notes.append("the member list in the source is incomplete: other members may exist")
+    return notes
+
+
+def screen_members(
+    rule: str, missing: Sequence[Node], held_any: bool, constraints: Constraints
+) -> tuple[list[Node], Screened, list[str]]:
+    """The missing members of an NSK composition that meet the constraints, what was left
+    out, and notes that say when that makes the target unreachable: with ``all_of`` every
+    missing member is needed; with ``any_one_of`` (nothing held) one allowed member is
+    enough; with groups not visible or an unknown rule it cannot be told."""
+    screened = Screened()
+    if rule == "any_one_of" and held_any:
+        return [], screened, []  # proven already: nothing to obtain
+    allowed = [n for n in missing if screened.admits(constraints, n)]
+    notes: list[str] = []
+    if screened.refused:
+        names = {n.id: str(n.props.get("code") or n.id) for n in missing}
+        listed = ", ".join(f"{names[i]} ({why})" for i, why in sorted(screened.refused.items()))
+        if rule == "all_of":
+            notes.append(
+                "the target cannot be reached within the constraints: every member is needed "
+                f"and {len(screened.refused)} missing member(s) break them: {listed}"
+            )
+        elif rule == "any_one_of" and not allowed:
+            notes.append(
+                f"the target cannot be reached within the constraints: no member meets them: "
+                f"{listed}"
+            )
+        elif rule == "any_one_of":
+            notes.append(f"members left out by the constraints: {listed}")
+        else:
+            notes.append(
+                f"members left out by the constraints: {listed}; whether the others suffice "
+                "cannot be told"
+            )
+    notes += constraint_notes("members", Screened(unknown=screened.unknown))
+    return allowed, screened, notes
+
+
+def excluded(screened: Screened, nodes: Sequence[Node], lang: str | None) -> list[dict[str, Any]]:
+    """The items the constraints left out, each with the reason (evidence for the notes)."""
+    by_id = {n.id: n for n in nodes}
+    return [
+        {
+            "id": i,
+            "label": display_label(by_id[i], lang)[0],
+            "code": by_id[i].props.get("code"),
+            "reason": why,
+        }
+        for i, why in sorted(screened.refused.items())
+        if i in by_id
+    ]
+
+
+def prepared_by(
+    view: ReasoningView, pk: str, constraints: Constraints, seen: Screened
+) -> list[str]:
+    """Offers whose provider declares that they lead to ``pk`` and that meet the
+    constraints (the others are recorded in ``seen``)."""
+    edges = view.declared_into(pk)
+    view.fetch(e.source for e in edges)
+    nodes = [view.node(e.source) for e in edges]
+    return list(dict.fromkeys(n.id for n in nodes if n is not None and seen.admits(constraints, n)))

@@ -14,12 +14,16 @@ Every number is traceable: ``coverage`` = held members / members needed by the o
 rule, and the evidence lists each member with the edge that makes it one. When the
 composition's member list is incomplete in the source (``complete: false``) or some
 members could not be identified, the answer says so and coverage is a bound, not a value.
+Constraints (mode, language, max EQF, max hours) apply to the members to obtain: a member
+that breaks them is left out (``excluded``, with the reason), and when the rule then
+cannot be met the notes say that the target cannot be reached within them.
 
 A target without a composition (a PK, or any qualification with competences) is stacked
 competence by competence (``stack``): what is held covers some competences
 (docs/reasoning.md), catalogue credentials and qualifications that cover the gaps are the
-candidates, and planning.choose picks the fewest that cover everything coverable — exactly
-(scipy milp) when candidates are few, greedy with its stated bound otherwise. Providers'
+candidates (those that meet the constraints), and planning.choose picks the fewest that
+cover everything coverable — exactly (scipy milp) when candidates are few, greedy with its
+stated bound otherwise. Lists cut short make ratios bounds (coverage.ratio_bound). Providers'
 declarations (STACKS_INTO, or an NSK code named in an offer's title) come first: a held
 credential that declares a member PK counts as holding it.
 """
@@ -32,15 +36,21 @@ from typing import Any
 from credgraph.errors import NotFoundError, QueryError
 from credgraph.graph.base import Direction, GraphStore
 from credgraph.models import EdgeKind, Node, NodeKind, display_label, kind_phrase, short_id
-from credgraph.reasoning.coverage import Match, Matcher
+from credgraph.reasoning.coverage import Match, Matcher, completeness, ratio_bound, units_of
 from credgraph.reasoning.planning import choose, totals
 from credgraph.reasoning.recognition import thresholds
 from credgraph.reasoning.requirements import (
     Constraints,
     Held,
+    Screened,
     candidates_for,
+    constraint_notes,
+    excluded,
     held_items,
+    prepared_by,
     requirements_of,
+    screen_members,
+    unidentified_members,
 )
 from credgraph.reasoning.view import ReasoningView
 
@@ -107,10 +117,13 @@ def stack_options(
     held: list[str],
     lang: str | None = None,
     declared: dict[str, dict[str, Any]] | None = None,
+    constraints: Constraints | None = None,
 ) -> dict[str, Any]:
     """The composition answer; ``declared`` maps member ids held through a credential's
-    declaration to that declaration (evidence)."""
+    declaration to that declaration (evidence); ``constraints`` apply to the members to
+    obtain."""
     declared = declared or {}
+    constraints = constraints or Constraints()
     target = store.get_node(target_id)
     if target is None:
         raise NotFoundError(
@@ -145,19 +158,18 @@ def stack_options(
         )
         for edge, node in parts
     ]
-    notes: list[str] = []
-    named = target.props.get("member_count")
-    if isinstance(named, int) and named > len(members):
-        notes.append(
-            f"the source names {named} members, {len(members)} could be identified "
-            "in the register data; the others are not considered"
-        )
-    if target.props.get("complete") is False:
-        notes.append("the member list in the source is incomplete: other members may exist")
+    notes = unidentified_members(target, len(members))
     exact = not notes
     held_members = [m for m in members if m.held]
+    by_id = {node.id: node for _, node in parts}
+    # the target itself held: nothing to obtain, nothing to screen
+    to_obtain = [] if target.id in held_set else [by_id[m.id] for m in members if not m.held]
+    allowed_nodes, screened, screen_notes = screen_members(
+        rule, to_obtain, bool(held_members), constraints
+    )
+    notes += screen_notes
+    allowed = {n.id for n in allowed_nodes}
     missing = [m for m in members if not m.held]
-    by_id = {n.id: n for n in store.get_nodes([m.id for m in missing])}
     options: list[StackOption] = []
     complete_now: bool | None
     if not members:
@@ -166,7 +178,7 @@ def stack_options(
     elif rule == "all_of":
         complete_now = not missing and exact
         coverage = len(held_members) / len(members)
-        if missing:
+        if missing and not screened.refused:  # every missing member is needed
             options.append(
                 StackOption(
                     [m.id for m in missing],
@@ -181,7 +193,8 @@ def stack_options(
         complete_now = bool(held_members)
         if not held_members:
             for m in missing:
-                options.append(StackOption([m.id], [], [], 0.0, True, _totals([by_id[m.id]])))
+                if m.id in allowed:
+                    options.append(StackOption([m.id], [], [], 0.0, True, _totals([by_id[m.id]])))
     else:
         complete_now = None
         if rule == "any_of_groups":
@@ -191,15 +204,16 @@ def stack_options(
             )
         else:
             notes.append("the composition rule is not known: cannot tell which members suffice")
-        if missing:
+        obtain = [m for m in missing if m.id in allowed]
+        if obtain:
             options.append(
                 StackOption(
-                    [m.id for m in missing],
+                    [m.id for m in obtain],
                     [m.to_dict() for m in held_members],
                     [],
                     len(held_members) / len(members),
                     None,
-                    _totals([by_id[m.id] for m in missing]),
+                    _totals([by_id[m.id] for m in obtain]),
                 )
             )
     return {
@@ -214,11 +228,14 @@ def stack_options(
         "held_coverage": {
             "held_members": [m.to_dict() for m in held_members],
             "members": len(members),
+            "ratio": round(len(held_members) / len(members), 4) if members else None,
             "complete": complete_now,
-            # with members missing from the data the true share can only be lower
-            "bound": None if exact else "upper",
+            # members missing from the data cannot be shown held: the share can only be lower
+            "bound": ratio_bound(len(held_members), len(members), not exact, False),
         },
         "members": [m.to_dict() for m in members],
+        "constraints": constraints.to_dict(),
+        "excluded": excluded(screened, list(by_id.values()), lang),
         "options": [o.to_dict() for o in options],
         "method": METHOD,
         "notes": list(dict.fromkeys(notes)),
@@ -245,6 +262,7 @@ def stack(
         raise QueryError(
             f"{short_id(target_id)} is {kind_phrase(target.kind)}, not a qualification"
         )
+    constraints = constraints or Constraints()
     items = held_items(view, held)
     if view.into(EdgeKind.PART_OF, target.id):
         declared: dict[str, dict[str, Any]] = {}
@@ -252,17 +270,19 @@ def stack(
             if node.kind is NodeKind.CREDENTIAL:
                 for edge in view.stacks_into(node):
                     declared.setdefault(edge.target, edge.to_dict())
-        answer = stack_options(view.store, target_id, held, lang, declared)
+        answer = stack_options(view.store, target_id, held, lang, declared, constraints)
         if target.id in held:
             answer["held_coverage"]["complete"] = True
             answer["options"] = []
             answer["notes"].append("the target itself is held")
+        offers = Screened()
         for option in answer["options"]:
             option["prepared_by"] = {
-                pk: [e.source for e in view.declared_into(pk)] for pk in option["credentials"]
+                pk: prepared_by(view, pk, constraints, offers) for pk in option["credentials"]
             }
+        answer["notes"] += constraint_notes("preparing offers", offers)
         return answer
-    return _competence_stack(view, matcher, target, items, lang, constraints or Constraints())
+    return _competence_stack(view, matcher, target, items, lang, constraints)
 
 
 def _competence_stack(
@@ -289,8 +309,9 @@ def _competence_stack(
     held_ids = {n.id for n in items.nodes}
     covered = {r.unit.id for r in held_cov if r.status == "covered"}
     target_held = target.id in held_ids
-    gaps = [] if declared or target_held else [r.unit for r in held_cov if r.status != "covered"]
-    cands, refused = candidates_for(view, matcher, target, gaps, held_ids, constraints)
+    proven = bool(declared) or target_held
+    gaps = [] if proven else [r.unit for r in held_cov if r.status != "covered"]
+    cands, screened = candidates_for(view, matcher, target, gaps, held_ids, constraints)
     sets, method, guarantee = choose(
         cands, settings.reasoning_max_options, settings.stack_exact_max_candidates
     )
@@ -299,6 +320,9 @@ def _competence_stack(
     options = []
     for chosen in sets:
         got = {r for c in chosen for r in c.covers}
+        done = covered | got
+        # the option's own lists count as sources: one cut short might cover more
+        source_cut = items.truncated or any(units_of(view, c.node).truncated for c in chosen)
         options.append(
             {
                 "credentials": [c.id for c in chosen],
@@ -313,27 +337,25 @@ def _competence_stack(
                     for r, why in sorted(c.covers.items())
                     if r not in covered
                 ],
-                "gaps": [u.ref() for u in reqs.units if u.id not in covered | got],
-                "coverage": round(len(covered | got) / total, 4) if total else None,
-                "complete_after": (not reqs.truncated and len(covered | got) == total) or None,
+                "gaps": [u.ref() for u in reqs.units if u.id not in done],
+                "coverage": round(len(done) / total, 4) if total else None,
+                "bound": ratio_bound(len(done), total, reqs.truncated, source_cut),
+                "complete_after": completeness(total - len(done), total, reqs.truncated),
                 "totals": totals([c.node for c in chosen]),
             }
         )
     notes = [*reqs.notes, *items.notes]
-    if reqs.truncated and not target_held and not declared:
+    if reqs.truncated and not proven:
         notes.append(
             "the target's competence list is cut short in the source: coverage is over the "
-            "listed ones, and complete_after cannot be claimed"
+            "listed ones, the most that can be shown of the whole list (upper bound); "
+            "completeness cannot be claimed"
         )
     if target_held:
         notes.append("the target itself is held")
     elif declared:
         notes.append("a held credential declares that it leads to the target")
-    if refused:
-        notes.append(
-            "candidates left out by the constraints: "
-            + ", ".join(f"{n} ({why})" for why, n in sorted(refused.items()))
-        )
+    notes += constraint_notes("candidates", screened)
     return {
         "target": {
             "id": target.id,
@@ -347,16 +369,17 @@ def _competence_stack(
             "related": [r.to_dict() for r in held_cov if r.status == "related"],
             "declared": declared,
             "target_held": target_held,
-            "count": total if declared or target_held else len(covered),
+            "count": total if proven else len(covered),
             "total": total,
-            "coverage": (1.0 if declared or target_held else round(len(covered) / total, 4))
-            if total
-            else None,
-            "complete": bool(declared)
-            or target_held
-            or (not reqs.truncated and len(covered) == total and total > 0),
-            "bound": "lower" if items.truncated and not (declared or target_held) else None,
+            "ratio": (1.0 if proven else round(len(covered) / total, 4)) if total else None,
+            "complete": True
+            if proven
+            else completeness(total - len(covered), total, reqs.truncated),
+            "bound": None
+            if proven
+            else ratio_bound(len(covered), total, reqs.truncated, items.truncated),
         },
+        "constraints": constraints.to_dict(),
         "options": options,
         "uncoverable": [u.ref() for u in gaps if not any(u.id in c.covers for c in cands)],
         "candidates_considered": len(cands),
