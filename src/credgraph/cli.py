@@ -3,7 +3,7 @@
 Contract (docs/cli.md): every command exits 0 on success and non-zero with a one-line
 error (plus a ``hint:`` line) on failure; ``--json`` prints one JSON document on stdout and
 nothing else; progress and messages go to stderr; tracebacks only with ``--debug``.
-``verify`` also exits with its verdict (``VERIFY_EXIT``), so scripts can branch on it.
+``verify --strict`` exits with its verdict (``VERIFY_EXIT``), so scripts can branch on it.
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ from credgraph.ingest.report import IngestReport
 from credgraph.models import NodeKind
 
 if TYPE_CHECKING:
+    from credgraph.evaluation.retrieval import EvalMode
     from credgraph.search.service import Mode
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
-# `credgraph verify`: one exit status per verdict, so a script can branch without --json
+# `credgraph verify --strict`: one exit status per verdict, so a script can branch on it
 VERIFY_EXIT = {"valid": 0, "invalid": 3, "could_not_check": 4, "unsigned": 5}
 
 
@@ -173,7 +174,12 @@ def _kinds(values: tuple[str, ...]) -> list[NodeKind] | None:
 @click.option("--eqf-min", type=click.IntRange(1, 8), default=None)
 @click.option("--eqf-max", type=click.IntRange(1, 8), default=None)
 @click.option(
-    "--mode", type=click.Choice(["hybrid", "lexical", "dense"]), default="hybrid", show_default=True
+    "--mode",
+    type=click.Choice(["hybrid", "lexical", "dense", "bm25"]),
+    default="hybrid",
+    show_default=True,
+    help="hybrid, lexical or dense: the product's search; bm25: a plain BM25 baseline "
+    "(bm25s, no stemming or folding) for comparison.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print {results: [...]} as JSON.")
 @click.pass_obj
@@ -587,6 +593,130 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+class _GroupShowingCommands(click.Group):
+    """A group whose --help also prints each subcommand's --help, so docs/cli.md (made
+    from the top-level commands' help) documents the subcommands' options too."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help(ctx, formatter)
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None:
+                sub = click.Context(command, info_name=name, parent=ctx)
+                formatter.write("\n" + command.get_help(sub).rstrip() + "\n")
+
+
+@cli.group("eval", cls=_GroupShowingCommands)
+def eval_group() -> None:
+    """Measure the product (retrieval quality)."""
+
+
+@eval_group.command("retrieval")
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="id<TAB>text per line; an id may repeat (one line per text of an item).",
+)
+@click.option(
+    "--queries", type=click.Path(path_type=Path), required=True, help="qid<TAB>text per line."
+)
+@click.option(
+    "--qrels",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="TREC qrels: `qid 0 docid relevance` per line (graded; > 0 is relevant).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "lexical", "dense", "bm25"]),
+    default="hybrid",
+    show_default=True,
+    help="hybrid, lexical or dense: the product's search; bm25: a plain BM25 baseline "
+    "(bm25s, no stemming or folding) for comparison.",
+)
+@click.option(
+    "--k",
+    "k",
+    type=click.IntRange(min=10),
+    default=10,
+    show_default=True,
+    help="Results per query (the run file's depth; also recall@k when above 10).",
+)
+@click.option(
+    "--run-out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the rankings as a TREC run file (qid Q0 docid rank score tag).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Embedding cache file, kept between runs (default: $CREDGRAPH_EMBEDDING_CACHE "
+    "or <data-dir>/embeddings.sqlite).",
+)
+@click.option(
+    "--by-prefix",
+    is_flag=True,
+    help="Also give the means per query-id prefix (the text before the first '-').",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics and per-query scores.")
+@click.pass_obj
+def eval_retrieval(
+    obj: Context,
+    corpus: Path,
+    queries: Path,
+    qrels: Path,
+    mode: str,
+    k: int,
+    run_out: Path | None,
+    cache: Path | None,
+    by_prefix: bool,
+    as_json: bool,
+) -> None:
+    """Index the corpus with the product's own search pipeline (the normalisation,
+    lexical index, embedder and fusion of `credgraph search`), run the queries and score
+    them against the qrels: MRR@10, Recall@1/5/10, nDCG@10, per query and mean.
+    """
+    from credgraph.evaluation.retrieval import (
+        check_depth,
+        evaluate_retrieval,
+        print_summary,
+        read_inputs,
+    )
+    from credgraph.runtime import make_embedder
+
+    settings = obj.settings
+    if cache is not None:
+        settings = settings.model_copy(update={"embedding_cache": cache})
+
+    def log(message: str) -> None:
+        if not obj.quiet:
+            click.echo(_printable(message), err=True)
+
+    check_depth(settings, k)
+    inputs = read_inputs(corpus, queries, qrels)
+    embedder = make_embedder(settings)
+    try:
+        report = evaluate_retrieval(
+            settings,
+            embedder,
+            inputs,
+            mode=cast("EvalMode", mode),
+            k=k,
+            run_out=run_out,
+            by_prefix=by_prefix,
+            log=log,
+        )
+    finally:
+        embedder.cache.close()
+    if as_json:
+        _emit_json(report)
+    else:
+        print_summary(report, click.echo)
+
+
 def _read_document(path: Path) -> bytes:
     """The bytes of a credential file (gunzipped when its name ends in .gz), bounded."""
     from credgraph.ingest.readers import MAX_DOCUMENT_BYTES, _open_binary, _read_error
@@ -648,15 +778,22 @@ def validate(obj: Context, file: Path, as_json: bool) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Make the verdict the exit status: 0 valid, 3 invalid, 4 could_not_check, "
+    "5 unsigned (without it: 0 whenever a verdict is given).",
+)
 @click.pass_obj
-def verify(obj: Context, file: Path, as_json: bool) -> None:
+def verify(obj: Context, file: Path, as_json: bool, strict: bool) -> None:
     """Verify the signature of a credential FILE (EDC JAdES seal, VC / Open Badges proof):
     valid | invalid | could_not_check | unsigned, with integrity, trust in the signer and
     certificate expiry reported separately. Nothing is fetched over the network.
 
-    Exit status (with or without --json; the verdict is printed either way): 0 valid (the
-    signature matches: read trust and expiry too), 3 invalid, 4 could_not_check,
-    5 unsigned; 1 when the file cannot be read, 2 for a usage error.
+    Exit status: 0 when a verdict was given, whatever it is (the command succeeded; read
+    the verdict), 1 when the file cannot be read, 2 for a usage error. With --strict the
+    verdict is the exit status: 0 valid (the signature matches: read trust and expiry
+    too), 3 invalid, 4 could_not_check, 5 unsigned.
     """
     from credgraph.trust import verify_document
 
@@ -669,7 +806,7 @@ def verify(obj: Context, file: Path, as_json: bool) -> None:
             if isinstance(result.get(part), dict):
                 status, reason = result[part].get("status"), result[part].get("reason")
                 click.echo(_printable(f"  {part}: {status}: {reason}"))
-    code = VERIFY_EXIT[result["status"]]
+    code = VERIFY_EXIT[result["status"]] if strict else 0
     if code:
         sys.exit(code)  # SystemExit passes through click and main() unchanged
 
@@ -727,8 +864,8 @@ def render_cli_reference() -> str:
         "Contract: every command exits 0 on success and non-zero with a one-line `error:` "
         "message (and a `hint:` line) on stderr on failure (2 for usage errors); `--json` "
         "prints exactly one JSON document on stdout; progress goes to stderr; tracebacks "
-        "only with `--debug`. `credgraph verify` also exits with its verdict: 0 valid, "
-        "3 invalid, 4 could_not_check, 5 unsigned (docs/verification.md).\n",
+        "only with `--debug`. `credgraph verify --strict` exits with its verdict instead: "
+        "0 valid, 3 invalid, 4 could_not_check, 5 unsigned (docs/verification.md).\n",
     ]
     root = click.Context(
         cli,

