@@ -217,6 +217,9 @@ class SentenceTransformerEmbedder:
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # the libraries' own progress bars and notices would mix with credgraph's output
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         folder = resolve_model_dir(spec)
         try:
             from sentence_transformers import SentenceTransformer
@@ -225,6 +228,12 @@ class SentenceTransformerEmbedder:
                 "the sentence-transformers embedder needs the optional extra `st`",
                 hint="pip install -e '.[st]' (it brings torch, a large download)",
             ) from exc
+        try:
+            import importlib
+
+            importlib.import_module("transformers.utils.logging").disable_progress_bar()
+        except (ImportError, AttributeError):  # pragma: no cover - a dependency of it
+            pass
         try:
             self._model = SentenceTransformer(
                 str(folder), device="cpu", local_files_only=True, trust_remote_code=False
