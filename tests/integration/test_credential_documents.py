@@ -23,6 +23,7 @@ edges among them; an edge to something neither in the file nor in the graph is n
 
 from __future__ import annotations
 
+import hashlib
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -310,25 +311,39 @@ EXPECTED: dict[str, Stored | Skipped | Refused] = {
 SENTINEL = Node("nsk:sentinel", NodeKind.QUALIFICATION, {"cs": "stored before"})
 
 
+MANIFEST = FIXTURES / "MANIFEST.sha256"
+
+
 def _samples() -> list[str]:
     return sorted(
         str(p.relative_to(FIXTURES))
         for p in FIXTURES.rglob("*")
-        if p.is_file() and p.name != "SOURCES.md"
+        if p.is_file() and p.name not in ("SOURCES.md", MANIFEST.name)
     )
+
+
+def _manifest() -> dict[str, str]:
+    rows = [ln.split("  ", 1) for ln in MANIFEST.read_text().splitlines() if ln[:1] != "#"]
+    return {name: digest for digest, name in rows}
 
 
 def test_the_fixtures_are_the_shared_samples() -> None:
-    if not SHARED.is_dir():
-        pytest.fail(f"{SHARED} is missing: the tests need ../shared beside the checkout")
-    shared = sorted(
-        str(p.relative_to(SHARED))
-        for p in SHARED.rglob("*")
-        if p.is_file() and p.name not in ("SOURCES.md", "offers.jsonl")
-    )
-    assert _samples() == shared
-    for name in shared:
-        assert (FIXTURES / name).read_bytes() == (SHARED / name).read_bytes(), name
+    # the fixtures are the samples listed (by sha256) in MANIFEST.sha256, byte for byte
+    manifest = _manifest()
+    assert _samples() == sorted(manifest)
+    for name, digest in manifest.items():
+        assert hashlib.sha256((FIXTURES / name).read_bytes()).hexdigest() == digest, name
+    # ... and the list is the shared folder's, when ../shared is beside the checkout (it is
+    # on the development machines; a clone elsewhere checks the fixtures against the list)
+    if SHARED.is_dir():
+        shared = sorted(
+            str(p.relative_to(SHARED))
+            for p in SHARED.rglob("*")
+            if p.is_file() and p.name not in ("SOURCES.md", "offers.jsonl")
+        )
+        assert shared == sorted(manifest)
+        for name in shared:
+            assert hashlib.sha256((SHARED / name).read_bytes()).hexdigest() == manifest[name]
 
 
 def test_every_sample_has_its_outcome_written_down() -> None:
