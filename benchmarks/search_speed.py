@@ -98,16 +98,14 @@ def build_service(data_dir: Path, scale: int) -> tuple[Any, Any, dict[str, float
     t2 = time.perf_counter()
     index = FaissVectorIndex(np.vstack(blocks).astype(np.float32), embedder.model_id)
     t_dense = time.perf_counter() - t2
-    service = SearchService(
+    service = SearchService.from_documents(
         settings,
         embedder,
+        all_entities,
+        all_lex,
+        all_dense,
         lexical,
         index,
-        all_entities,
-        np.asarray([d.entity for d in all_dense], dtype=np.int64),
-        np.asarray([d.weight for d in all_dense], dtype=np.float32),
-        [[d.field, d.lang, d.text] for d in all_lex],
-        [[d.field, d.lang, d.text] for d in all_dense],
         {"model_id": embedder.model_id, "dimension": embedder.dimension, "synthetic": scale},
     )
     stats = {

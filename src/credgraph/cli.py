@@ -175,11 +175,10 @@ def _kinds(values: tuple[str, ...]) -> list[NodeKind] | None:
 @click.option("--eqf-max", type=click.IntRange(1, 8), default=None)
 @click.option(
     "--mode",
-    type=click.Choice(["hybrid", "lexical", "dense", "bm25"]),
+    type=click.Choice(["hybrid", "lexical", "dense"]),
     default="hybrid",
     show_default=True,
-    help="hybrid, lexical or dense: the product's search; bm25: a plain BM25 baseline "
-    "(bm25s, no stemming or folding) for comparison.",
+    help="hybrid (both retrievers fused), or lexical or dense alone.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print {results: [...]} as JSON.")
 @click.pass_obj
@@ -352,7 +351,7 @@ def stack(
     if "held_members" in held:
         click.echo(
             f"held: {len(held['held_members'])} of {held['members']} members; "
-            f"complete: {held['complete']}"
+            f"complete: {_yes_no(held['complete'])}"
         )
     else:
         click.echo(f"held covers {held['count']} of {held['total']} competences")
@@ -763,9 +762,11 @@ def validate(obj: Context, file: Path, as_json: bool) -> None:
         click.echo(_printable(f"{checked['title']} ({checked['kind']}, {answer['format']}{where})"))
         for element in checked["elements"]:
             need = "mandatory" if element["mandatory"] else "optional "
+            status = marks[element["status"]]
             if not element["applies"]:
-                need = "n/a      "
-            status, name, detail = marks[element["status"]], element["name"], element["detail"]
+                # an element an offer need not carry (e.g. the learner): shown, not judged
+                need, status = "not for this kind", element["status"]
+            name, detail = element["name"], element["detail"]
             click.echo(_printable(f"  {status:<8} {need} {name}: {detail}"))
         for warning in checked["warnings"]:
             click.echo(_printable(f"  warning: {warning}"))
@@ -809,6 +810,13 @@ def verify(obj: Context, file: Path, as_json: bool, strict: bool) -> None:
     code = VERIFY_EXIT[result["status"]] if strict else 0
     if code:
         sys.exit(code)  # SystemExit passes through click and main() unchanged
+
+
+def _yes_no(value: object) -> str:
+    """A tri-state answer in words: yes, no, or unknown (None: cannot be told)."""
+    if value is True:
+        return "yes"
+    return "no" if value is False else "unknown"
 
 
 def _fail(message: str, hint: str | None, code: int = EXIT_ERROR) -> NoReturn:

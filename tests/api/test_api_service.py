@@ -56,6 +56,28 @@ def test_health(esco_client: TestClient, esco_search: Any) -> None:
     assert body["index"]["model_id"].startswith("intfloat/multilingual-e5-small")
 
 
+def test_health_says_stale_after_the_graph_changed(esco_settings: Any, tmp_path: Path) -> None:
+    # the server keeps the index it loaded; an ingest meanwhile changes the graph's counts
+    import shutil
+
+    from credgraph.api import create_app
+    from credgraph.graph.embedded import EmbeddedGraphStore
+    from credgraph.models import Node, NodeKind
+    from credgraph.runtime import open_search
+
+    shutil.copytree(esco_settings.data_dir, tmp_path / "data")  # not the shared fixture's
+    settings = esco_settings.model_copy(update={"data_dir": tmp_path / "data"})
+    store = EmbeddedGraphStore(settings.store_path)
+    try:
+        search = open_search(settings, store)
+        with TestClient(create_app(settings, store, search)) as client:
+            assert client.get("/v1/health").json()["status"] == "ok"
+            store.upsert_nodes([Node("nsk:late", NodeKind.QUALIFICATION, {"cs": "pozdě"})])
+            assert client.get("/v1/health").json()["status"] == "stale"
+    finally:
+        store.close()
+
+
 # -- docs ---------------------------------------------------------------------------------
 
 

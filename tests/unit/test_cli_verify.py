@@ -1,7 +1,7 @@
 """`credgraph verify` on the real samples: the verdict is printed (or the one JSON document
-with --json); the exit status is 0 whenever a verdict is given (DESIGN.md: 0 on success),
-and with --strict it is the verdict — 0 valid, 3 invalid, 4 could_not_check, 5 unsigned;
-1 when the file cannot be read (docs/verification.md).
+with --json); the exit status is 0 whenever a verdict is given (the CLI contract in
+docs/cli.md: 0 on success), and with --strict it is the verdict — 0 valid, 3 invalid,
+4 could_not_check, 5 unsigned; 1 when the file cannot be read (docs/verification.md).
 
 Samples, as tests/unit/test_verification.py reads them: the EDC "Annex 1" micro-credential
 sealed with JAdES (a test seal, expired 2025-05-10, valid at its signing time); the same
@@ -119,7 +119,7 @@ def test_unreadable_file_exits_1_with_one_error_line(
 def test_without_strict_every_verdict_exits_0(
     tampered: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # DESIGN.md's contract: a command that did its work exits 0; the verdict is the output
+    # the CLI contract (docs/cli.md): a command that did its work exits 0; the verdict is the output
     for path, status in (
         (tampered, "invalid"),
         (UNSIGNED, "unsigned"),

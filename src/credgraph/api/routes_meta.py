@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from credgraph.api.deps import Context
 from credgraph.api.schemas import CountsResponse, HealthResponse, problem_responses
+from credgraph.search.service import index_fingerprint
 
 
 def meta_router() -> APIRouter:
@@ -30,8 +31,10 @@ def meta_router() -> APIRouter:
     )
     def health(context: Context) -> dict[str, Any]:
         manifest = context.search.manifest
+        # the loaded index was built for these counts; an ingest since then changes them
+        current = manifest.get("graph_counts") == index_fingerprint(context.store.counts())
         return {
-            "status": "ok",
+            "status": "ok" if current else "stale",
             "backend": context.store.backend,
             "index": {
                 "model_id": manifest.get("model_id"),

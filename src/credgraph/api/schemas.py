@@ -115,7 +115,10 @@ class IndexInfo(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "stale"] = Field(
+        description='"stale": the graph changed since this server loaded its search index '
+        "(an ingest ran meanwhile): restart `credgraph serve` to load the new one."
+    )
     backend: str
     index: IndexInfo
 

@@ -88,18 +88,7 @@ def _service(
     lexical: LexicalIndex,
     vectors: FaissVectorIndex,
 ) -> SearchService:
-    return SearchService(
-        settings,
-        embedder,
-        lexical,
-        vectors,
-        entities,
-        np.asarray([d.entity for d in dense], dtype=np.int64),
-        np.asarray([d.weight for d in dense], dtype=np.float32),
-        [[d.field, d.lang, d.text] for d in lex],
-        [[d.field, d.lang, d.text] for d in dense],
-        {"model_id": embedder.model_id, "dimension": embedder.dimension},
-    )
+    return SearchService.from_documents(settings, embedder, entities, lex, dense, lexical, vectors)
 
 
 def check_queries(settings: Settings, embedder: Embedder, queries: Queries, path: Path) -> None:

@@ -40,7 +40,7 @@ class Candidate:
 
 def item_text(node: Node) -> str:
     text, _ = display_label(node, None)
-    return text.rstrip("…").strip()[:480]
+    return text.rstrip("…").strip()[:480].strip()
 
 
 def skill_candidates(
@@ -87,7 +87,13 @@ def alignment_edges(
 ) -> Iterable[Edge]:
     """ALIGNS_TO edges for every competence and learning outcome (or only ``node_ids``)."""
     model = search.embedder.model_id
-    for node in _items(store, node_ids):
+    items = list(_items(store, node_ids))
+    # embed every item text in batches first (cached): one model call per text would be
+    # several times slower; the searches below then find the vectors in the cache
+    texts = [t for t in dict.fromkeys(item_text(n) for n in items) if t.strip()]
+    if texts:
+        search.embedder.embed(texts, "query")
+    for node in items:
         declared = {
             e.target
             for e, _ in store.neighbours(node.id, [EdgeKind.ALIGNS_TO], Direction.OUT)

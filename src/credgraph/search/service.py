@@ -250,6 +250,32 @@ class SearchService:
         )
 
     @classmethod
+    def from_documents(
+        cls,
+        settings: Settings,
+        embedder: Embedder,
+        entities: list[Entity],
+        lex: Sequence[SearchDoc],
+        dense: Sequence[SearchDoc],
+        lexical: LexicalIndex,
+        vectors: FaissVectorIndex,
+        manifest: dict[str, Any] | None = None,
+    ) -> SearchService:
+        """A service over indexes built in memory from these documents (not persisted)."""
+        return cls(
+            settings,
+            embedder,
+            lexical,
+            vectors,
+            entities,
+            np.asarray([d.entity for d in dense], dtype=np.int64),
+            np.asarray([d.weight for d in dense], dtype=np.float32),
+            [[d.field, d.lang, d.text] for d in lex],
+            [[d.field, d.lang, d.text] for d in dense],
+            manifest or {"model_id": embedder.model_id, "dimension": embedder.dimension},
+        )
+
+    @classmethod
     def load(
         cls, settings: Settings, embedder: Embedder, store: GraphStore | None = None
     ) -> SearchService:
