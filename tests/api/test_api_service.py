@@ -63,7 +63,8 @@ def test_health_says_stale_after_the_graph_changed(esco_settings: Any, tmp_path:
     from credgraph.api import create_app
     from credgraph.graph.embedded import EmbeddedGraphStore
     from credgraph.models import Node, NodeKind
-    from credgraph.runtime import open_search
+    from credgraph.runtime import make_embedder, open_search
+    from credgraph.search.service import build_search_index
 
     shutil.copytree(esco_settings.data_dir, tmp_path / "data")  # not the shared fixture's
     settings = esco_settings.model_copy(update={"data_dir": tmp_path / "data"})
@@ -72,7 +73,13 @@ def test_health_says_stale_after_the_graph_changed(esco_settings: Any, tmp_path:
         search = open_search(settings, store)
         with TestClient(create_app(settings, store, search)) as client:
             assert client.get("/v1/health").json()["status"] == "ok"
+            # an ingest meanwhile (another process, in life): new node, index rebuilt on disk
             store.upsert_nodes([Node("nsk:late", NodeKind.QUALIFICATION, {"cs": "pozdě"})])
+            embedder = make_embedder(settings)
+            try:
+                build_search_index(store, settings, embedder)
+            finally:
+                embedder.cache.close()
             assert client.get("/v1/health").json()["status"] == "stale"
     finally:
         store.close()

@@ -116,8 +116,8 @@ class IndexInfo(BaseModel):
 
 class HealthResponse(BaseModel):
     status: Literal["ok", "stale"] = Field(
-        description='"stale": the graph changed since this server loaded its search index '
-        "(an ingest ran meanwhile): restart `credgraph serve` to load the new one."
+        description='"stale": the search index on disk is not the one this server loaded '
+        "(an ingest rebuilt it meanwhile): restart `credgraph serve` to load the new one."
     )
     backend: str
     index: IndexInfo

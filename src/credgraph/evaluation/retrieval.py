@@ -79,22 +79,10 @@ def _bar(items: Sequence[T], desc: str, unit: str, enabled: bool) -> Sequence[T]
     return tqdm(items, desc=desc, unit=unit, leave=False, dynamic_ncols=True)  # type: ignore[return-value]
 
 
-def _service(
-    settings: Settings,
-    embedder: Embedder,
-    entities: list[Entity],
-    lex: Sequence[SearchDoc],
-    dense: Sequence[SearchDoc],
-    lexical: LexicalIndex,
-    vectors: FaissVectorIndex,
-) -> SearchService:
-    return SearchService.from_documents(settings, embedder, entities, lex, dense, lexical, vectors)
-
-
 def check_queries(settings: Settings, embedder: Embedder, queries: Queries, path: Path) -> None:
     """Refuse, naming the line, a query that search itself would refuse (empty after
     trimming, too long, control characters, no letter or digit)."""
-    empty = _service(
+    empty = SearchService.from_documents(
         settings,
         embedder,
         [],
@@ -135,7 +123,9 @@ class CorpusSearcher:
         for tuning without re-indexing."""
         entities, lex, dense = self._parts
         old = self.service
-        service = _service(settings, old.embedder, entities, lex, dense, old.lexical, old.dense)
+        service = SearchService.from_documents(
+            settings, old.embedder, entities, lex, dense, old.lexical, old.dense
+        )
         return CorpusSearcher(service, self.texts, 0, self._parts)
 
     @classmethod
@@ -177,7 +167,9 @@ class CorpusSearcher:
         )
         embedded = getattr(embedder, "computed", 0) - before
         vector_index = FaissVectorIndex(vectors, embedder.model_id)
-        service = _service(settings, embedder, entities, lex, dense, lexical, vector_index)
+        service = SearchService.from_documents(
+            settings, embedder, entities, lex, dense, lexical, vector_index
+        )
         return cls(service, len(lex), embedded, (entities, lex, dense))
 
     def search(self, query: str, k: int, mode: Mode) -> list[tuple[str, float]]:
