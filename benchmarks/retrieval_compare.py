@@ -11,6 +11,11 @@ and once by the plain BM25 baseline (bm25s); every mode then answers the same qu
 the scores come from the same metric functions as `credgraph eval retrieval`. Output: a
 Markdown table (overall and per query family) for benchmarks/RESULTS.md.
 
+The Czech → English query map is fitted as `eval retrieval` fits it (from the graph in
+the data folder, `CREDGRAPH_DATA_DIR`), without the label pairs whose Czech text is a
+query of either split; "hybrid/dense, no query map" rows show the same index searched
+without it, "hybrid, untuned" the fusion settings before tuning and no map.
+
 The development set and its frozen split: benchmarks/devset/README.md. `--grid` scores
 only the dev split (tuning never looks at the held-out queries).
 """
@@ -32,6 +37,7 @@ from credgraph.evaluation.retrieval import (
     CorpusSearcher,
     EvalInputs,
     EvalMode,
+    eval_query_map,
     read_inputs,
     run_queries,
     score_rankings,
@@ -47,7 +53,10 @@ UNTUNED = {
     "fusion_weight_dense": 1.0,
     "lexical_min_relative": 0.5,
     "fusion_lexical_by_coverage": False,
+    "dense_query_map_blend": 0.0,
 }
+# the same settings without the Czech → English query map, reported as more rows
+NO_MAP = {"dense_query_map_blend": 0.0}
 # families by query language → target language
 GROUPS = {"cs": ("csalt", "csinfl", "nsk"), "cs→en": ("cstr",), "en": ("alt",)}
 K = 10
@@ -138,7 +147,18 @@ def main() -> None:
     )
     embedder = make_embedder(settings)
     t0 = time.perf_counter()
-    searcher = CorpusSearcher.build(inputs.corpus.texts, settings, embedder)
+    # the query map as `eval retrieval` fits it, without the pairs whose Czech text is a
+    # query of either split (so dev and held-out runs use the same map)
+    every_query = [
+        text
+        for split in ("dev", "heldout")
+        for text in read_inputs(
+            d / "corpus.tsv", d / f"queries_{split}.tsv", d / f"qrels_{split}.tsv"
+        ).queries.texts.values()
+    ]
+    query_map, why = eval_query_map(settings, embedder, every_query)
+    print(f"query map: {why}", file=sys.stderr)
+    searcher = CorpusSearcher.build(inputs.corpus.texts, settings, embedder, query_map=query_map)
     t1 = time.perf_counter()
     baseline = BM25Baseline(inputs.corpus.texts)
     t2 = time.perf_counter()
@@ -186,6 +206,11 @@ def main() -> None:
         seconds[mode] = time.perf_counter() - start
     untuned = searcher.with_settings(settings.model_copy(update=UNTUNED))
     results["hybrid, untuned"] = evaluate(run_queries(untuned, inputs.queries, K, "hybrid"), inputs)
+    if query_map is not None and settings.dense_query_map_blend > 0:
+        unmapped = searcher.with_settings(settings.model_copy(update=NO_MAP))
+        for mode in ("hybrid", "dense"):
+            rankings = run_queries(unmapped, inputs.queries, K, mode)
+            results[f"{mode}, no query map"] = evaluate(rankings, inputs)
     print("\n".join(table(results, args.split)))
     per_query_ms = ", ".join(
         f"{m} {1000 * s / len(inputs.queries):.1f}" for m, s in seconds.items()

@@ -578,12 +578,20 @@ def export_elm(obj: Context, credential_id: str, out: Path | None) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes on the one port (each loads the index: memory × N); "
+    "2 on a 2-core machine serves concurrent clients without queueing.",
+)
 @click.pass_obj
-def serve(obj: Context, host: str, port: int) -> None:
+def serve(obj: Context, host: str, port: int, workers: int) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     from credgraph.api.server import serve as run_server
 
-    run_server(obj.settings, host, port)
+    run_server(obj.settings, host, port, workers)
 
 
 def _printable(text: str) -> str:
@@ -660,6 +668,14 @@ def eval_group() -> None:
     is_flag=True,
     help="Also give the means per query-id prefix (the text before the first '-').",
 )
+@click.option(
+    "--query-map/--no-query-map",
+    default=True,
+    show_default=True,
+    help="Map query vectors Czech → English as `credgraph search` does: the map is fitted "
+    "from the data folder's graph (after `credgraph ingest`) without the label pairs whose "
+    "Czech text is one of the queries; no graph, no map.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics and per-query scores.")
 @click.pass_obj
 def eval_retrieval(
@@ -672,6 +688,7 @@ def eval_retrieval(
     run_out: Path | None,
     cache: Path | None,
     by_prefix: bool,
+    query_map: bool,
     as_json: bool,
 ) -> None:
     """Index the corpus with the product's own search pipeline (the normalisation,
@@ -680,6 +697,7 @@ def eval_retrieval(
     """
     from credgraph.evaluation.retrieval import (
         check_depth,
+        eval_query_map,
         evaluate_retrieval,
         print_summary,
         read_inputs,
@@ -698,6 +716,10 @@ def eval_retrieval(
     inputs = read_inputs(corpus, queries, qrels)
     embedder = make_embedder(settings)
     try:
+        fitted = None
+        if query_map and mode in ("hybrid", "dense"):
+            fitted, why = eval_query_map(settings, embedder, inputs.queries.texts.values())
+            log(f"query map: {why}")
         report = evaluate_retrieval(
             settings,
             embedder,
@@ -707,6 +729,7 @@ def eval_retrieval(
             run_out=run_out,
             by_prefix=by_prefix,
             log=log,
+            query_map=fitted,
         )
     finally:
         embedder.cache.close()

@@ -60,7 +60,14 @@ class Settings(BaseSettings):
         default=100, ge=1, le=1000, description="Largest accepted search `limit`."
     )
     search_candidates: int = Field(
-        default=200, ge=10, le=5000, description="Hits taken from each retriever before fusion."
+        default=50, ge=10, le=5000, description="Hits taken from each retriever before fusion."
+    )
+    search_query_cache_size: int = Field(
+        default=4096,
+        ge=0,
+        le=1_000_000,
+        description="Query vectors kept in memory by a search service (least recently used "
+        "dropped first; 0: none). Search queries are never written to the embedding cache.",
     )
     fusion_k: int = Field(
         default=10, ge=1, le=1000, description="Reciprocal rank fusion constant k."
@@ -95,6 +102,39 @@ class Settings(BaseSettings):
         le=1.0,
         description="Dense hits with a cosine similarity below this are dropped (they are "
         "vague neighbours, not matches).",
+    )
+    dense_index: Literal["hnsw", "flat"] = Field(
+        default="hnsw",
+        description="Dense index structure: hnsw (a FAISS HNSW graph over the full vectors; "
+        "scores exact, a true neighbour rarely missed) or flat (exact scan of every vector). "
+        "Indexes smaller than dense_hnsw_min_vectors are always flat.",
+    )
+    dense_hnsw_min_vectors: int = Field(
+        default=10_000,
+        ge=0,
+        description="Dense indexes with fewer vectors are built flat (an exact scan is fast "
+        "enough there).",
+    )
+    dense_hnsw_m: int = Field(
+        default=32, ge=4, le=128, description="HNSW links per vector (set at index build)."
+    )
+    dense_hnsw_ef_construction: int = Field(
+        default=80, ge=8, le=2000, description="HNSW candidate list while building."
+    )
+    dense_hnsw_ef_search: int = Field(
+        default=400,
+        ge=8,
+        le=5000,
+        description="HNSW candidate list per search (at least the number of hits asked for); "
+        "larger finds more of the true neighbours, slower. Read at search time.",
+    )
+    dense_query_map_blend: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.0,
+        description="Weight of the Czech → English query map (learned at index build from "
+        "the parallel Czech/English ESCO labels) in every query vector: "
+        "normalise((1-a) q + a normalise(q W)); 0: off. Read at search time.",
     )
     align_top_k: int = Field(
         default=3, ge=1, le=20, description="Skills kept per competence/outcome by alignment."

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -216,11 +217,37 @@ def test_server_url(host: str, url: str) -> None:
     assert server_url(host, 80) == url
 
 
-def test_serve_prints_its_url_and_answers(tiny_graph: Any) -> None:
+def _children(pid: int) -> set[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (an exited one waiting to be reaped is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_prints_its_url_and_answers(tiny_graph: Any, workers: int) -> None:
+    # search_max_limit=7 is not the default: a worker process (workers=2) only knows it if
+    # serve() handed the settings down, so limit=8 must be refused there too
     code = (
         "import sys; from pathlib import Path; from credgraph.config import Settings; "
         "from credgraph.api import serve; "
-        "serve(Settings(data_dir=Path(sys.argv[1]), progress=False), '127.0.0.1', 0)"
+        "serve(Settings(data_dir=Path(sys.argv[1]), progress=False, search_max_limit=7), "
+        f"'127.0.0.1', 0, workers={workers})"
     )
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
@@ -248,6 +275,22 @@ def test_serve_prints_its_url_and_answers(tiny_graph: Any) -> None:
                 time.sleep(0.2)
         assert status == 200
         assert body["status"] == "ok"
+        query = urllib.parse.urlencode({"q": "svářeč", "limit": 8})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/v1/search?{query}", timeout=30)
+        assert refused.value.code == 422
+        refused.value.close()  # an HTTPError holds the response's socket
+        query = urllib.parse.urlencode({"q": "svářeč", "limit": 7})
+        with urllib.request.urlopen(f"{base}/v1/search?{query}", timeout=30) as response:
+            assert response.status == 200
+        if workers > 1:
+            # uvicorn's supervisor and its worker processes (plus multiprocessing's helpers)
+            assert len(_children(proc.pid)) >= workers
     finally:
+        children = _children(proc.pid)
         proc.terminate()
         proc.communicate(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(_running(pid) for pid in children):
+        assert time.monotonic() < deadline, "worker processes outlived the server"
+        time.sleep(0.2)

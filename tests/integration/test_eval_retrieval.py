@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from credgraph.cli import main
-from tests.conftest import CACHE, REPO
+from tests.conftest import CACHE, REPO, Bundled
 
 CORPUS = """\
 # real labels: ESCO v1.1.1 occupations/skills (en, with the cs preferred label where ESCO has one)
@@ -57,12 +57,14 @@ def files(tmp_path: Path) -> dict[str, Path]:
     return out
 
 
-def run(files: dict[str, Path], tmp_path: Path, *extra: str) -> tuple[int, str, str]:
+def run(
+    files: dict[str, Path], tmp_path: Path, *extra: str, data_dir: Path | None = None
+) -> tuple[int, str, str]:
     """The command in a subprocess: exit code, stdout, stderr."""
     args = [
         "--quiet",
         "--data-dir",
-        str(tmp_path / "data"),
+        str(data_dir or tmp_path / "data"),
         "eval",
         "retrieval",
         "--corpus",
@@ -186,3 +188,28 @@ def test_development_set_files_are_what_the_builder_makes() -> None:
 
 def _rows(name: str) -> list[str]:
     return (REPO / "benchmarks" / "devset" / name).read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.slow
+def test_query_map_comes_from_the_data_folder_without_the_scored_queries(
+    files: dict[str, Path], tmp_path: Path, bundled: Bundled
+) -> None:
+    # no graph in the data folder: no map
+    code, out, err = run(files, tmp_path, "--mode", "dense", "--json")
+    assert code == 0, err
+    assert json.loads(out)["query_map"] is None
+    # the bundled graph: the map of ingest, less the pairs whose Czech text is a query.
+    # "svářeč" is the Czech preferred label of the ESCO occupation welder (the "_000" row
+    # of data/esco/cs/occupations_cs_labels_esco_v1.0.9.csv.gz), so exactly one pair goes
+    qmap = bundled.search.query_map
+    assert qmap is not None
+    files["queries"].write_text(QUERIES + "q-label\tSvářeč\n", encoding="utf-8")
+    data_dir = bundled.settings.data_dir
+    code, out, err = run(files, tmp_path, "--mode", "dense", "--json", data_dir=data_dir)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["query_map"]["pairs"] == qmap.pairs - 1
+    assert report["settings"]["dense_query_map_blend"] == 0.25
+    code, out, err = run(files, tmp_path, "--json", "--no-query-map", data_dir=data_dir)
+    assert code == 0, err
+    assert json.loads(out)["query_map"] is None

@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 
+import numpy as np
 import pytest
 
 from credgraph.errors import QueryError
@@ -107,3 +108,73 @@ def test_bad_queries_are_refused(bundled: Bundled) -> None:
         bundled.search.search("svářeč", limit=0)
     with pytest.raises(QueryError):
         bundled.search.search("svářeč", eqf_min=5, eqf_max=2)
+
+
+def test_bundled_dense_index_is_hnsw_and_finds_the_exact_neighbours(bundled: Bundled) -> None:
+    """The bundled index (34k texts) is an HNSW graph; its top 10 are checked against an
+    exact scan of the same texts' vectors taken again from the embedding cache (not from
+    the index file), for every query of benchmarks/query_pairs.tsv."""
+    from credgraph.runtime import make_embedder
+    from credgraph.search.vector import NumpyVectorIndex
+    from tests.conftest import REPO
+
+    service = bundled.search
+    assert service.dense.structure == "hnsw"
+    assert len(service.dense) >= bundled.settings.dense_hnsw_min_vectors
+    embedder = make_embedder(bundled.settings)
+    vectors = embedder.embed([t for _, _, t in service.dense_texts], "passage")
+    assert embedder.computed == 0  # all from the cache the ingest filled
+    exact = NumpyVectorIndex(vectors, embedder.model_id)
+    lines = (REPO / "benchmarks" / "query_pairs.tsv").read_text(encoding="utf-8").splitlines()
+    rows = list(csv.DictReader([ln for ln in lines if not ln.startswith("#")], delimiter="\t"))
+    queries = [r[f"{lang}_query"] for r in rows for lang in ("cs", "en")]
+    found = 0
+    for query in queries:
+        vector = service.query_vector(query)
+        scores, ids = service.dense.search(vector, 4 * service.settings.search_candidates)
+        assert np.allclose(scores, vectors[ids] @ vector, atol=1e-4)  # exact scores
+        _, ref = exact.search(vector, 10)
+        found += len(set(ids[:10].tolist()) & set(ref.tolist()))
+    assert found / (10 * len(queries)) >= 0.99
+
+
+def test_bundled_index_has_a_query_map_fitted_on_the_parallel_labels(bundled: Bundled) -> None:
+    """The Czech → English query map is fitted at ingest from every node with a Czech and
+    an English label (ESCO occupations, from the Czech label file's preferred rows): the
+    pair count is recounted here from the store, and cross-checked against the raw CSV
+    files (occupations with a ``_000`` Czech row and an English preferred label)."""
+    service = bundled.search
+    qmap = service.query_map
+    assert qmap is not None
+    assert service.manifest["query_map"]["pairs"] == qmap.pairs
+
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    recount = sum(
+        1
+        for node in bundled.store.iter_nodes()
+        if node.labels.get("cs", "").strip()
+        and node.labels.get("en", "").strip()
+        and norm(node.labels["cs"]) != norm(node.labels["en"])
+    )
+    assert qmap.pairs == recount
+    en_raw = gzip.decompress((DATA / "esco" / "v1.1.1_en" / "occupations_en.csv.gz").read_bytes())
+    english = {r["conceptUri"] for r in csv.DictReader(io.StringIO(en_raw.decode()))}
+    cs_raw = gzip.decompress(
+        (DATA / "esco" / "cs" / "occupations_cs_labels_esco_v1.0.9.csv.gz").read_bytes()
+    )
+    preferred = {
+        r["conceptUri"]
+        for r in csv.DictReader(io.StringIO(cs_raw.decode()))
+        if r["corpus_element_id"].strip().endswith("_000") and r["conceptUri"] in english
+    }
+    # a few preferred labels equal their English one (dropped); ISCO groups with a Czech
+    # label add some pairs
+    assert 0.9 * len(preferred) <= qmap.pairs <= 1.3 * len(preferred)
+    # the map carries the training Czech labels to their own English label far more often
+    assert qmap.train_top1_after > qmap.train_top1_before + 0.05
+    # and the service blends it into every query vector
+    raw = service.embedder.embed(["svářeč"], "query")[0]
+    expected = qmap.apply(raw, bundled.settings.dense_query_map_blend)
+    assert np.allclose(service.query_vector("svářeč"), expected, atol=1e-6)

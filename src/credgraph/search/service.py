@@ -30,11 +30,12 @@ from credgraph.errors import IndexMismatchError, QueryError
 from credgraph.graph.base import GraphStore
 from credgraph.models import EdgeKind, GraphCounts, Node, NodeKind
 from credgraph.search.documents import W_PART, SearchDoc, dense_docs, lexical_docs
-from credgraph.search.embedder import Embedder
+from credgraph.search.embedder import CachedEmbedder, Embedder, LRUCache
 from credgraph.search.fusion import reciprocal_rank_fusion
 from credgraph.search.lexical import LexicalIndex
+from credgraph.search.querymap import QueryMap, fit_query_map, translation_pairs
 from credgraph.search.text import ngram_coverage, tokens
-from credgraph.search.vector import FaissVectorIndex
+from credgraph.search.vector import FaissVectorIndex, build_vector_index
 
 Mode = Literal["hybrid", "lexical", "dense"]
 INDEX_FORMAT = 1
@@ -163,8 +164,13 @@ def build_search_index(
         else np.zeros((0, embedder.dimension), dtype=np.float32)
     )
     report.embedded_now = getattr(embedder, "computed", 0) - before
-    vector_index = FaissVectorIndex(vectors, embedder.model_id)
+    vector_index = build_vector_index(vectors, embedder.model_id, settings)
     report.seconds["dense"] = time.perf_counter() - t2
+
+    t_map = time.perf_counter()
+    query_map = fit_query_map(translation_pairs((e.id, e.labels) for e in entities), embedder)
+    report.embedded_now = getattr(embedder, "computed", 0) - before
+    report.seconds["query_map"] = time.perf_counter() - t_map
 
     t3 = time.perf_counter()
     final = settings.index_dir
@@ -173,6 +179,8 @@ def build_search_index(
     tmp.mkdir(parents=True)
     lexical.save(tmp)
     vector_index.save(tmp)
+    if query_map is not None:
+        query_map.save(tmp)
     np.save(tmp / "dense_doc_entity.npy", np.asarray([d.entity for d in dense], dtype=np.int64))
     np.save(tmp / "dense_doc_weight.npy", np.asarray([d.weight for d in dense], dtype=np.float32))
     _write_json(tmp / "entities.json", [[e.id, e.kind, e.labels, e.eqf_level] for e in entities])
@@ -189,6 +197,7 @@ def build_search_index(
             "entities": len(entities),
             "lexical_docs": len(lex),
             "dense_docs": len(dense),
+            "query_map": query_map.info() if query_map is not None else None,
         },
     )
     old = final.parent / f"index.old-{os.getpid()}"
@@ -231,6 +240,7 @@ class SearchService:
         lexical_texts: list[list[str]],
         dense_texts: list[list[str]],
         manifest: dict[str, Any],
+        query_map: QueryMap | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
@@ -243,6 +253,10 @@ class SearchService:
         self.lexical_texts = lexical_texts
         self.dense_texts = dense_texts
         self.manifest = manifest
+        self.query_map = query_map
+        self._query_vectors: LRUCache[str, NDArray[np.float32]] = LRUCache(
+            settings.search_query_cache_size
+        )
         self._by_id = {e.id: i for i, e in enumerate(entities)}
         self._kinds = np.asarray([e.kind for e in entities])
         self._eqf = np.asarray(
@@ -260,6 +274,7 @@ class SearchService:
         lexical: LexicalIndex,
         vectors: FaissVectorIndex,
         manifest: dict[str, Any] | None = None,
+        query_map: QueryMap | None = None,
     ) -> SearchService:
         """A service over indexes built in memory from these documents (not persisted)."""
         return cls(
@@ -273,6 +288,7 @@ class SearchService:
             [[d.field, d.lang, d.text] for d in lex],
             [[d.field, d.lang, d.text] for d in dense],
             manifest or {"model_id": embedder.model_id, "dimension": embedder.dimension},
+            query_map,
         )
 
     @classmethod
@@ -297,7 +313,9 @@ class SearchService:
                 f"search index in {folder} does not match the graph store (counts differ)",
                 hint="run `credgraph ingest` again to rebuild it",
             )
-        dense = FaissVectorIndex.load(folder, embedder.model_id, embedder.dimension)
+        dense = FaissVectorIndex.load(
+            folder, embedder.model_id, embedder.dimension, settings.dense_hnsw_ef_search
+        )
         lexical = LexicalIndex.load(folder)
         entities = [
             Entity(i, k, labels, eqf)
@@ -316,6 +334,7 @@ class SearchService:
             json.loads((folder / "lexical_docs.json").read_text(encoding="utf-8")),
             json.loads((folder / "dense_docs.json").read_text(encoding="utf-8")),
             manifest,
+            QueryMap.load(folder, embedder.model_id, embedder.dimension),
         )
 
     # -- filters ----------------------------------------------------------------------------
@@ -355,21 +374,27 @@ class SearchService:
         )
 
     def _dense_ranking(
-        self, query: str, allowed: NDArray[np.bool_] | None, n: int
+        self, query: str, allowed: NDArray[np.bool_] | None, n: int, map_query: bool = True
     ) -> tuple[list[int], dict[int, float], dict[int, int]]:
         if len(self.dense) == 0:
             return [], {}, {}
-        vector = self.embedder.embed([query], "query")[0]
+        raw = self.raw_query_vector(query)
+        vector = self.mapped_query_vector(raw) if map_query else raw
         allowed_docs = None
         if allowed is not None:
             allowed_docs = np.nonzero(allowed[self.dense_doc_entity])[0].astype(np.int64)
         scores, ids = self.dense.search(vector, n * 4, allowed_docs)
+        # the floor is a cosine between the query as embedded and the text: the mapped
+        # query is closer to every text (it is moved towards the passage side of e5), so
+        # its cosines would let vague neighbours through; it only decides the order
+        plain = scores if vector is raw else self.dense.vectors[ids] @ raw
         best: dict[int, float] = {}
         best_doc: dict[int, int] = {}
         floor = self.settings.dense_min_score
-        for score, doc in zip(scores.tolist(), ids.tolist(), strict=True):
-            if score < floor:
-                break  # scores come sorted; below the floor is only a vague neighbour
+        rows = zip(scores.tolist(), plain.tolist(), ids.tolist(), strict=True)
+        for score, raw_score, doc in rows:
+            if raw_score < floor:
+                continue  # only a vague neighbour of the query
             entity = int(self.dense_doc_entity[doc])
             value = float(score) * float(self.dense_doc_weight[doc])
             if value > best.get(entity, -math.inf):
@@ -377,6 +402,32 @@ class SearchService:
                 best_doc[entity] = int(doc)
         ranking = sorted(best, key=lambda e: (-best[e], e))[:n]
         return ranking, {e: best[e] for e in ranking}, {e: best_doc[e] for e in ranking}
+
+    def query_vector(self, query: str) -> NDArray[np.float32]:
+        """The vector the dense retriever ranks by: the query's embedding blended with its
+        Czech → English mapping when the index has a query map
+        (``CREDGRAPH_DENSE_QUERY_MAP_BLEND``; credgraph.search.querymap)."""
+        return self.mapped_query_vector(self.raw_query_vector(query))
+
+    def mapped_query_vector(self, raw: NDArray[np.float32]) -> NDArray[np.float32]:
+        if self.query_map is None or self.settings.dense_query_map_blend <= 0:
+            return raw
+        return self.query_map.apply(raw, self.settings.dense_query_map_blend)
+
+    def raw_query_vector(self, query: str) -> NDArray[np.float32]:
+        """The query's embedding: from the in-memory LRU, the embedding cache (texts that
+        ingest or alignment embedded) or the model — never written to the cache file."""
+        vector = self._query_vectors.get(query)
+        if vector is not None:
+            return vector
+        if isinstance(self.embedder, CachedEmbedder):
+            vector = np.asarray(
+                self.embedder.embed([query], "query", store=False)[0], dtype=np.float32
+            )
+        else:
+            vector = np.asarray(self.embedder.embed([query], "query")[0], dtype=np.float32)
+        self._query_vectors.put(query, vector)
+        return vector
 
     def validate_query(self, query: str) -> str:
         """The query, trimmed; refused when empty, too long, with control characters or
@@ -420,7 +471,10 @@ class SearchService:
         limit: int = 10,
         offset: int = 0,
         mode: Mode = "hybrid",
+        map_query: bool = True,
     ) -> list[SearchHit]:
+        """``map_query=False``: the dense side uses the query's plain embedding, not the
+        Czech → English blend (skill alignment does, its threshold was set without it)."""
         text = self.validate_query(query)
         if not 1 <= limit <= self.settings.search_max_limit:
             raise QueryError(
@@ -441,7 +495,7 @@ class SearchService:
             ([], {}, {}) if mode == "dense" else self._lexical_ranking(text, allowed, n)
         )
         den_rank, den_scores, den_docs = (
-            ([], {}, {}) if mode == "lexical" else self._dense_ranking(text, allowed, n)
+            ([], {}, {}) if mode == "lexical" else self._dense_ranking(text, allowed, n, map_query)
         )
         if mode == "lexical":
             fused = [(e, lex_scores[e]) for e in lex_rank]

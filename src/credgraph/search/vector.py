@@ -1,7 +1,8 @@
 """Vector indexes over L2-normalised embeddings (inner product = cosine).
 
-``FaissVectorIndex`` is the production index (exact ``IndexFlatIP``); ``NumpyVectorIndex`` is
-the brute-force reference the tests compare it with. Both persist the model id and dimension
+``FaissVectorIndex`` is the production index (``IndexHNSWFlat`` for large indexes, exact
+``IndexFlatIP`` for small ones); ``NumpyVectorIndex`` is the brute-force reference the tests
+compare it with. Both persist the model id and dimension
 and refuse to load (``IndexMismatchError``) when they do not match the embedder in use.
 """
 
@@ -9,19 +10,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import faiss
 import numpy as np
 from numpy.typing import NDArray
 
+from credgraph.config import Settings
 from credgraph.errors import IndexMismatchError
 
 # One query at a time: FAISS's OpenMP threads cost far more than they give for a single
 # query on 2 cores (measured: 27 ms with 2 threads vs 3.7 ms with 1 on the bundled index).
 faiss.omp_set_num_threads(1)
+# in faiss-cpu, absent from the type stubs mypy sees
+_HNSW_PARAMS: Any = faiss.__dict__["SearchParametersHNSW"]
 
 Scores = NDArray[np.float32]
+Structure = Literal["flat", "hnsw"]
 Ids = NDArray[np.int64]
 
 
@@ -53,22 +58,52 @@ class NumpyVectorIndex:
         rows = np.arange(len(self), dtype=np.int64) if allowed is None else allowed
         if rows.size == 0 or k <= 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        scores = self.vectors[rows] @ query.astype(np.float32)
-        k = min(k, rows.size)
-        top = np.argpartition(-scores, k - 1)[:k]
-        order = top[np.lexsort((rows[top], -scores[top]))]
-        return scores[order].astype(np.float32), rows[order]
+        return _exact_subset(self.vectors, query.astype(np.float32), k, rows)
 
 
 class FaissVectorIndex:
-    """Exact inner-product search with FAISS, persisted with its metadata."""
+    """Inner-product search with FAISS, persisted with its metadata.
 
-    def __init__(self, vectors: NDArray[np.float32], model_id: str) -> None:
+    Two structures: ``flat`` (``IndexFlatIP``, exact: every vector scanned) and ``hnsw``
+    (``IndexHNSWFlat``: a navigable small-world graph over the same full-precision vectors,
+    so every score it returns is exact; only a true neighbour can be missed, rarely, which
+    benchmarks/RESULTS.md measures). Searches restricted to a small subset (a filter that
+    keeps under half of the vectors) are always exact: the subset is scanned directly,
+    which is also cheaper than a graph walk that would skip most of what it visits.
+    """
+
+    def __init__(
+        self,
+        vectors: NDArray[np.float32],
+        model_id: str,
+        structure: Structure = "flat",
+        hnsw_m: int = 32,
+        ef_construction: int = 80,
+        ef_search: int = 400,
+    ) -> None:
         self.model_id = model_id
         self.dimension = int(vectors.shape[1])
-        self._index: Any = faiss.IndexFlatIP(self.dimension)
-        if len(vectors):
-            self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        self.ef_search = ef_search
+        data = np.ascontiguousarray(vectors, dtype=np.float32)
+        if structure == "hnsw":
+            index = faiss.IndexHNSWFlat(self.dimension, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = ef_construction
+            self._index: Any = index
+        else:
+            self._index = faiss.IndexFlatIP(self.dimension)
+        if len(data):
+            # one thread (set above) keeps the graph, and so every answer, reproducible
+            self._index.add(data)
+        self._vectors = data
+
+    @property
+    def structure(self) -> Structure:
+        return "hnsw" if isinstance(self._index, faiss.IndexHNSWFlat) else "flat"
+
+    @property
+    def vectors(self) -> NDArray[np.float32]:
+        """The indexed vectors (row i = id i), for exact scores of chosen rows."""
+        return self._vectors
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -79,14 +114,27 @@ class FaissVectorIndex:
         if k <= 0 or len(self) == 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+        hnsw = self.structure == "hnsw"
         if allowed is not None:
             if allowed.size == 0:
                 return np.zeros(0, np.float32), np.zeros(0, np.int64)
-            selector = faiss.IDSelectorBatch(allowed.astype(np.int64))
-            params = faiss.SearchParameters()
-            params.sel = selector
             k = min(k, int(allowed.size))
+            fraction = allowed.size / len(self)
+            if hnsw and fraction < 0.5:
+                return _exact_subset(self._vectors, q[0], k, allowed)
+            selector = faiss.IDSelectorBatch(allowed.astype(np.int64))
+            if hnsw:
+                # a filtered walk keeps ~fraction of what it visits: widen the beam to match
+                params: Any = _HNSW_PARAMS()
+                params.efSearch = int(min(max(self.ef_search, k) / fraction, 4 * len(self)))
+            else:
+                params = faiss.SearchParameters()
+            params.sel = selector
             scores, ids = self._index.search(q, k, params=params)
+        elif hnsw:
+            params = _HNSW_PARAMS()
+            params.efSearch = max(self.ef_search, k)
+            scores, ids = self._index.search(q, min(k, len(self)), params=params)
         else:
             scores, ids = self._index.search(q, min(k, len(self)))
         keep = ids[0] >= 0
@@ -95,17 +143,22 @@ class FaissVectorIndex:
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         faiss.write_index(self._index, str(folder / "dense.faiss"))
-        meta = {
+        meta: dict[str, Any] = {
             "model_id": self.model_id,
             "dimension": self.dimension,
             "count": len(self),
             "metric": "inner_product",
-            "index": "IndexFlatIP",
+            "index": "IndexHNSWFlat" if self.structure == "hnsw" else "IndexFlatIP",
         }
+        if self.structure == "hnsw":
+            meta["hnsw_m"] = int(self._index.hnsw.nb_neighbors(1))
+            meta["ef_construction"] = int(self._index.hnsw.efConstruction)
         (folder / "dense.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path, model_id: str, dimension: int) -> FaissVectorIndex:
+    def load(
+        cls, folder: Path, model_id: str, dimension: int, ef_search: int = 400
+    ) -> FaissVectorIndex:
         meta_path = folder / "dense.json"
         if not meta_path.exists() or not (folder / "dense.faiss").exists():
             raise IndexMismatchError(
@@ -123,10 +176,43 @@ class FaissVectorIndex:
         obj = cls.__new__(cls)
         obj.model_id = model_id
         obj.dimension = dimension
+        obj.ef_search = ef_search
         obj._index = faiss.read_index(str(folder / "dense.faiss"))
         if obj._index.d != dimension or obj._index.ntotal != int(meta.get("count", -1)):
             raise IndexMismatchError(
                 f"dense index file in {folder} does not match its metadata",
                 hint="run `credgraph ingest` again",
             )
+        if isinstance(obj._index, faiss.IndexHNSWFlat):
+            storage = faiss.downcast_index(obj._index.storage)
+            obj._vectors = storage.reconstruct_n(0, storage.ntotal)
+        else:
+            obj._vectors = obj._index.reconstruct_n(0, obj._index.ntotal)
         return obj
+
+
+def _exact_subset(
+    vectors: NDArray[np.float32], query: NDArray[np.float32], k: int, rows: NDArray[np.int64]
+) -> tuple[Scores, Ids]:
+    """Exact top k among ``rows`` (best first; ties by row)."""
+    scores = vectors[rows] @ query
+    k = min(k, rows.size)
+    top = np.argpartition(-scores, k - 1)[:k]
+    order = top[np.lexsort((rows[top], -scores[top]))]
+    return scores[order].astype(np.float32), rows[order]
+
+
+def build_vector_index(
+    vectors: NDArray[np.float32], model_id: str, settings: Settings
+) -> FaissVectorIndex:
+    """The dense index the settings ask for: HNSW from ``dense_hnsw_min_vectors`` vectors
+    up (when ``dense_index`` is hnsw), flat below."""
+    hnsw = settings.dense_index == "hnsw" and len(vectors) >= settings.dense_hnsw_min_vectors
+    return FaissVectorIndex(
+        vectors,
+        model_id,
+        "hnsw" if hnsw else "flat",
+        hnsw_m=settings.dense_hnsw_m,
+        ef_construction=settings.dense_hnsw_ef_construction,
+        ef_search=settings.dense_hnsw_ef_search,
+    )
