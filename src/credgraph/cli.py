@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
-from credgraph.config import Settings
+from credgraph.config import Settings, load_settings
 from credgraph.errors import CredgraphError, InputError, QueryError
 from credgraph.ingest import FORMATS as INGEST_FORMATS
 from credgraph.ingest.report import IngestReport
@@ -40,7 +40,7 @@ class Context:
             overrides["data_dir"] = data_dir
         if quiet:
             overrides["progress"] = False
-        self.settings = Settings(**overrides)
+        self.settings = load_settings(**overrides)
         self.debug = debug
         self.quiet = quiet
 

@@ -6,9 +6,9 @@ Every field is documented in docs/settings.md; a test checks that the two stay i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -244,3 +244,23 @@ def bundled_data_dir() -> Path:
         "bundled data folder not found",
         hint="run from a clone of the repository, or pass PATHs to ingest",
     )
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from ``CREDGRAPH_*`` variables (and ``overrides``); an invalid value is a
+    ConfigError naming the variable, its value and what is allowed, not a traceback."""
+    from credgraph.errors import ConfigError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error.get("loc") else "?"
+            source = "" if name in overrides else f"CREDGRAPH_{name.upper()}"
+            shown = source or f"setting {name}"
+            problems.append(f"{shown}={error.get('input')!r}: {error['msg']}")
+        raise ConfigError(
+            "invalid setting " + "; ".join(problems),
+            hint="see docs/settings.md for each setting's allowed values",
+        ) from exc

@@ -294,3 +294,23 @@ def test_serve_prints_its_url_and_answers(tiny_graph: Any, workers: int) -> None
     while any(_running(pid) for pid in children):
         assert time.monotonic() < deadline, "worker processes outlived the server"
         time.sleep(0.2)
+
+
+@pytest.mark.parametrize(
+    "damaged", ["dense_doc_entity.npy", "lexical_words.npz", "entities.json", "manifest.json"]
+)
+def test_a_damaged_index_file_is_one_error_naming_the_index(
+    tiny_graph: Any, tmp_path: Path, damaged: str
+) -> None:
+    import shutil
+
+    from credgraph.errors import IndexMismatchError
+    from credgraph.search.service import SearchService
+
+    copy = tmp_path / "data"
+    shutil.copytree(tiny_graph.settings.data_dir / "index", copy / "index")
+    (copy / "index" / damaged).write_bytes(b"")  # truncated to nothing
+    settings = tiny_graph.settings.model_copy(update={"data_dir": copy})
+    with pytest.raises(IndexMismatchError, match="cannot read") as refused:
+        SearchService.load(settings, tiny_graph.search.embedder)
+    assert refused.value.hint is not None and "credgraph ingest" in refused.value.hint

@@ -516,6 +516,28 @@ def test_cli_refusal_is_one_error_line_and_a_hint(
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("CREDGRAPH_DENSE_QUERY_MAP_BLEND", "2", "less than or equal to 1"),
+        ("CREDGRAPH_DENSE_INDEX", "ivf", "'hnsw' or 'flat'"),
+        ("CREDGRAPH_SEARCH_QUERY_CACHE_SIZE", "abc", "valid integer"),
+        ("CREDGRAPH_FUSION_K", "-3", "greater than or equal to 1"),
+    ],
+)
+def test_an_invalid_setting_is_named_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    result = run_cli(tmp_path, "stats")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, result.stderr
+    assert lines[0].startswith(f"error: invalid setting {variable}={value!r}")
+    assert expected in lines[0] and "internal error" not in lines[0]
+    assert lines[1] == "hint: see docs/settings.md for each setting's allowed values"
+
+
 # -- the API ----------------------------------------------------------------------------------
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "errors"}

