@@ -69,6 +69,7 @@ from credgraph.evaluation.retrieval import (
 )
 from credgraph.runtime import make_embedder
 from credgraph.search.embedder import CachedEmbedder
+from credgraph.search.querymap import procrustes
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -138,11 +139,6 @@ def training_pairs(
         else:
             pairs.append((uri, cs[uri], en[uri]))
     return pairs, dropped
-
-
-def procrustes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    u, _, vt = np.linalg.svd(x.T.astype(np.float64) @ y.astype(np.float64))
-    return (u @ vt).astype(np.float32)
 
 
 def ridge(x: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:

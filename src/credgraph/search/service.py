@@ -164,12 +164,12 @@ def build_search_index(
         if dense
         else np.zeros((0, embedder.dimension), dtype=np.float32)
     )
-    report.embedded_now = getattr(embedder, "computed", 0) - before
     vector_index = build_vector_index(vectors, embedder.model_id, settings)
     report.seconds["dense"] = time.perf_counter() - t2
 
     t_map = time.perf_counter()
     query_map = fit_query_map(translation_pairs((e.id, e.labels) for e in entities), embedder)
+    # passages and the map's label pairs
     report.embedded_now = getattr(embedder, "computed", 0) - before
     report.seconds["query_map"] = time.perf_counter() - t_map
 
@@ -309,8 +309,9 @@ class SearchService:
                 f"cannot read {manifest_path}: {type(exc).__name__}",
                 hint="run `credgraph ingest` again to rebuild the index",
             ) from exc
-        if not isinstance(manifest, dict) or manifest.get("format") != INDEX_FORMAT:
-            manifest = manifest if isinstance(manifest, dict) else {}
+        if not isinstance(manifest, dict):
+            manifest = {}  # no format either: refused just below
+        if manifest.get("format") != INDEX_FORMAT:
             raise IndexMismatchError(
                 f"search index in {folder} has format "
                 f"{manifest.get('format')}, expected {INDEX_FORMAT}",
@@ -452,12 +453,12 @@ class SearchService:
         vector = self._query_vectors.get(query)
         if vector is not None:
             return vector
-        if isinstance(self.embedder, CachedEmbedder):
-            vector = np.asarray(
-                self.embedder.embed([query], "query", store=False)[0], dtype=np.float32
-            )
-        else:
-            vector = np.asarray(self.embedder.embed([query], "query")[0], dtype=np.float32)
+        rows = (
+            self.embedder.embed([query], "query", store=False)
+            if isinstance(self.embedder, CachedEmbedder)
+            else self.embedder.embed([query], "query")
+        )
+        vector = np.asarray(rows[0], dtype=np.float32)
         self._query_vectors.put(query, vector)
         return vector
 

@@ -94,7 +94,7 @@ class FaissVectorIndex:
         if len(data):
             # one thread (set above) keeps the graph, and so every answer, reproducible
             self._index.add(data)
-        self._vectors = data
+        self._vectors = _stored_vectors(self._index)
 
     @property
     def structure(self) -> Structure:
@@ -102,7 +102,8 @@ class FaissVectorIndex:
 
     @property
     def vectors(self) -> NDArray[np.float32]:
-        """The indexed vectors (row i = id i), for exact scores of chosen rows."""
+        """The indexed vectors (row i = id i), for exact scores of chosen rows: a view of
+        FAISS's own storage, valid while this index lives."""
         return self._vectors
 
     def __len__(self) -> int:
@@ -183,12 +184,21 @@ class FaissVectorIndex:
                 f"dense index file in {folder} does not match its metadata",
                 hint="run `credgraph ingest` again",
             )
-        if isinstance(obj._index, faiss.IndexHNSWFlat):
-            storage = faiss.downcast_index(obj._index.storage)
-            obj._vectors = storage.reconstruct_n(0, storage.ntotal)
-        else:
-            obj._vectors = obj._index.reconstruct_n(0, obj._index.ntotal)
+        obj._vectors = _stored_vectors(obj._index)
         return obj
+
+
+def _stored_vectors(index: Any) -> NDArray[np.float32]:
+    """The full-precision vectors a flat or HNSW-flat index holds, as a read-only view of
+    its storage (no second copy in memory; the index is never added to afterwards)."""
+    hnsw = isinstance(index, faiss.IndexHNSWFlat)
+    storage: Any = faiss.downcast_index(index.storage) if hnsw else index
+    n, d = int(storage.ntotal), int(storage.d)
+    if n == 0:
+        return np.zeros((0, d), dtype=np.float32)
+    view: NDArray[np.float32] = faiss.rev_swig_ptr(storage.get_xb(), n * d).reshape(n, d)
+    view.flags.writeable = False
+    return view
 
 
 def _exact_subset(
